@@ -1,0 +1,136 @@
+import type { SourceLocation, Span, SpanLocator } from '../model/span';
+import type { Disposable } from '../util/emitter';
+import { readCodeAttributes, type CodeAttributes } from './codeAttributes';
+import { languagesOfSdk } from './sourceLanguage';
+import type { SpanNameCandidate } from './spanNameIndex';
+import { spanStackTraces, userFrames } from './stackTraces';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** Words in service names that say nothing about where the code lives. */
+const GENERIC_SERVICE_WORDS = new Set(['service', 'services', 'svc', 'srv', 'server', 'api', 'app', 'daemon']);
+const MAX_CACHED = 50_000;
+
+/**
+ * Span -> the line that produced it, most reliable evidence first: `code.*` attributes, a stack trace, the span
+ * name's call site, `code.function.name` as a Go declaration. `locate` runs per received span: everything
+ * derived from the workspace is cached and the caches are dropped whenever the index changes.
+ */
+export class SourceMapper implements SpanLocator, Disposable {
+  /** (service, sdk language, span name) or (service, function name) -> location; null = nothing fits. */
+  private readonly cache = new Map<string, SourceLocation | null>();
+  private readonly subscription: Disposable;
+
+  constructor(private readonly index: WorkspaceIndex) {
+    this.subscription = index.onDidChange(() => this.cache.clear());
+  }
+
+  locate(span: Span): SourceLocation | undefined {
+    const code = readCodeAttributes(span.attributes);
+    return (
+      this.fromCodeAttributes(code) ??
+      this.fromStackTraces(span) ??
+      this.fromSpanName(span) ??
+      this.fromFunctionName(span, code)
+    );
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.cache.clear();
+  }
+
+  private fromCodeAttributes(code: CodeAttributes): SourceLocation | undefined {
+    if (code.filePath === undefined || code.line === undefined) return undefined;
+    const file = this.index.resolver.resolve(code.filePath);
+    if (!file) return undefined;
+    const location: SourceLocation = { file, line: code.line, via: 'code-attributes' };
+    if (code.column !== undefined) location.column = code.column;
+    return location;
+  }
+
+  private fromStackTraces(span: Span): SourceLocation | undefined {
+    for (const trace of spanStackTraces(span)) {
+      for (const frame of userFrames(trace)) {
+        const file = this.index.resolver.resolve(frame.file);
+        if (!file) continue;
+        const location: SourceLocation = { file, line: frame.line, via: 'stacktrace' };
+        if (frame.column !== undefined) location.column = frame.column;
+        return location;
+      }
+    }
+    return undefined;
+  }
+
+  private fromSpanName(span: Span): SourceLocation | undefined {
+    const sdkLanguage = sdkLanguageOf(span);
+    const key = `name\0${span.resource.serviceName}\0${sdkLanguage ?? ''}\0${span.name}`;
+    return this.cached(key, () => {
+      const candidate = pickCandidate(this.index.spanNames.lookup(span.name), span.resource.serviceName, sdkLanguage);
+      return candidate && { file: candidate.file, line: candidate.line, column: candidate.column, via: 'span-name' };
+    });
+  }
+
+  private fromFunctionName(span: Span, code: CodeAttributes): SourceLocation | undefined {
+    const functionName = code.functionName;
+    if (functionName === undefined) return undefined;
+    const sdkLanguage = sdkLanguageOf(span);
+    // Go symbols only: a Java or Python qualified name would be misread as a Go package path.
+    if (sdkLanguage !== undefined && sdkLanguage.toLowerCase() !== 'go') return undefined;
+    const service = span.resource.serviceName;
+    return this.cached(`func\0${service}\0${functionName}`, () => {
+      const declaration = this.index.goDeclarations.find(functionName, serviceTokens(service));
+      return declaration && { ...declaration, via: 'function-name' };
+    });
+  }
+
+  private cached(key: string, compute: () => SourceLocation | undefined): SourceLocation | undefined {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const location = compute();
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, location ?? null);
+    return location;
+  }
+}
+
+function sdkLanguageOf(span: Span): string | undefined {
+  const value = span.resource.attributes['telemetry.sdk.language'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `order-service` -> ['order']; `inventory_api` -> ['inventory']. */
+export function serviceTokens(serviceName: string): string[] {
+  return serviceName
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 1 && !GENERIC_SERVICE_WORDS.has(t));
+}
+
+/**
+ * Several calls start spans of the same name (every service has its "process"): keep those in the language of
+ * the span's SDK, prefer those whose path names the service, then the first in (file, line) order.
+ */
+export function pickCandidate(
+  candidates: readonly SpanNameCandidate[],
+  serviceName: string,
+  sdkLanguage: string | undefined,
+): SpanNameCandidate | undefined {
+  const languages = languagesOfSdk(sdkLanguage);
+  const eligible = languages ? candidates.filter((c) => languages.includes(c.language)) : candidates;
+  if (eligible.length <= 1) return eligible[0];
+  const fullName = serviceName.toLowerCase();
+  const tokens = serviceTokens(serviceName);
+  let best = eligible[0];
+  let bestScore = -1;
+  for (const candidate of eligible) {
+    const file = candidate.file.toLowerCase().replace(/\\/g, '/');
+    let score = file.includes(fullName) ? tokens.length + 1 : 0;
+    for (const token of tokens) if (file.includes(token)) score++;
+    // Strictly greater: on ties the earlier candidate in index order stays.
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
