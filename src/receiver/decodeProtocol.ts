@@ -1,0 +1,21 @@
+/** Messages between the decode pool (main thread) and its workers. Kept apart so both sides share one definition. */
+import type { Span } from '../core/model/span';
+
+export type PayloadEncoding = 'protobuf' | 'json';
+
+export interface DecodeJob {
+  id: number;
+  /** Transferred, not copied: the main thread gives the body up. */
+  body: ArrayBuffer;
+  encoding: PayloadEncoding;
+  gzip: boolean;
+  /** Decompressed size limit: gunzip stops (and the job fails as too large) past it. */
+  maxBytes: number;
+}
+
+/** `decode` → 400, `too-large` → 413. */
+export type DecodeFailureKind = 'decode' | 'too-large';
+
+export type DecodeReply =
+  | { id: number; ok: true; spans: Span[]; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
+  | { id: number; ok: false; kind: DecodeFailureKind; message: string };

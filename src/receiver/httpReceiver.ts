@@ -1,0 +1,306 @@
+/**
+ * The OTLP/HTTP receiver: `POST /v1/traces` in protobuf or JSON, optionally gzip-compressed, answered as the OTLP
+ * spec says. Bodies are decoded in worker threads (DecodePool); this class only moves bytes and keeps counts.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Span } from '../core/model/span';
+import { Disposable, Emitter } from '../core/util/emitter';
+import type { PayloadEncoding } from './decodeProtocol';
+import { DecodePool } from './decodePool';
+import { readBody } from './readBody';
+import { PortInUseError } from './receiverErrors';
+import { isGzipEncoded, payloadEncodingOf } from './requestHeaders';
+import { sendEmptySuccess, sendFailure, sendTraceSuccess } from './responses';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4318;
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface OtlpHttpReceiverOptions {
+  host?: string;
+  /** 0 picks a free port (see `address` once started). */
+  port?: number;
+  /** Largest body accepted, after decompression (default 32 MiB). */
+  maxBodyBytes?: number;
+  /** Decode worker threads (default 1). Ignored when `pool` is given. */
+  decodeWorkers?: number;
+  /** A pool shared with others; the receiver then does not close it. */
+  pool?: DecodePool;
+  /** How long `stop()` waits for in-flight requests before cutting connections (default 5 s). */
+  stopGraceMs?: number;
+}
+
+export interface SpansReceived {
+  spans: Span[];
+  /** Distinct `service.name`s in the batch. */
+  services: string[];
+  /** Body size on the wire. */
+  bytes: number;
+  encoding: PayloadEncoding;
+  gzip: boolean;
+}
+
+export interface RequestFailed {
+  status: number;
+  method: string;
+  path: string;
+  message: string;
+}
+
+export interface ReceiverCounters {
+  /** Every HTTP request, whatever became of it. */
+  requests: number;
+  /** Spans accepted and handed to `onSpans`. */
+  spans: number;
+  /** Spans the decoder rejected (reported back as partial success). */
+  rejectedSpans: number;
+  /** Requests answered with a 4xx or 5xx. */
+  errors: number;
+  /** Body bytes read from the wire. */
+  bytes: number;
+}
+
+type Signal = 'traces' | 'logs' | 'metrics';
+const routes: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+
+/** After refusing an oversized body, how long to swallow what the client still sends so it reads our 413. */
+const LINGER_MS = 1000;
+
+export class OtlpHttpReceiver implements Disposable {
+  private readonly host: string;
+  private readonly port: number;
+  private readonly maxBodyBytes: number;
+  private readonly stopGraceMs: number;
+  private readonly decodeWorkers: number;
+  private readonly sharedPool: DecodePool | undefined;
+  private pool: DecodePool | undefined;
+  private server: http.Server | undefined;
+  private bound: { host: string; port: number } | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly count: ReceiverCounters = { requests: 0, spans: 0, rejectedSpans: 0, errors: 0, bytes: 0 };
+
+  private readonly spansEmitter = new Emitter<SpansReceived>();
+  /** Fires once per accepted trace request with its decoded spans, before the client gets its 200. */
+  readonly onSpans = this.spansEmitter.event;
+  private readonly failureEmitter = new Emitter<RequestFailed>();
+  /** Fires for every request answered with a 4xx/5xx (for the log). */
+  readonly onRequestFailed = this.failureEmitter.event;
+  private readonly listenerErrorEmitter = new Emitter<unknown>();
+  /** An `onSpans` listener threw; the request was answered 500 and the receiver carries on. */
+  readonly onListenerError = this.listenerErrorEmitter.event;
+
+  constructor(options: OtlpHttpReceiverOptions = {}) {
+    this.host = options.host ?? DEFAULT_HOST;
+    this.port = options.port ?? DEFAULT_PORT;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.stopGraceMs = options.stopGraceMs ?? 5000;
+    this.decodeWorkers = options.decodeWorkers ?? 1;
+    this.sharedPool = options.pool;
+  }
+
+  /** The bound address while listening (the real port when 0 was asked for). */
+  get address(): { host: string; port: number } | undefined {
+    return this.bound;
+  }
+
+  /** `http://host:port`, the value for OTEL_EXPORTER_OTLP_ENDPOINT; undefined when not listening. */
+  get endpoint(): string | undefined {
+    if (!this.bound) {
+      return undefined;
+    }
+    const host = this.bound.host.includes(':') ? `[${this.bound.host}]` : this.bound.host;
+    return `http://${host}:${this.bound.port}`;
+  }
+
+  get listening(): boolean {
+    return this.bound !== undefined;
+  }
+
+  get counters(): ReceiverCounters {
+    return { ...this.count };
+  }
+
+  /** Binds and listens. Rejects with PortInUseError when the port is taken; other bind errors pass through. */
+  async start(): Promise<void> {
+    if (this.server) {
+      return;
+    }
+    if (this.stopping) {
+      await this.stopping;
+    }
+    const pool = this.sharedPool ?? new DecodePool({ workers: this.decodeWorkers });
+    const server = http.createServer((req, res) => this.track(this.handle(req, res)));
+    // Keep-alive connections from exporters are reused between batches; give them a bit more than Node's 5 s.
+    server.keepAliveTimeout = 15_000;
+    this.server = server;
+    this.pool = pool;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.port, this.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      this.server = undefined;
+      this.pool = undefined;
+      if (!this.sharedPool) {
+        await pool.close();
+      }
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new PortInUseError(this.host, this.port, { cause: error });
+      }
+      throw error;
+    }
+    // A late socket error must never take the process down.
+    server.on('error', () => undefined);
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      }
+      socket.destroy();
+    });
+    const info = server.address() as AddressInfo;
+    this.bound = { host: info.address, port: info.port };
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes every connection. */
+  stop(): Promise<void> {
+    if (!this.server) {
+      return this.stopping ?? Promise.resolve();
+    }
+    const server = this.server;
+    const pool = this.pool;
+    this.server = undefined;
+    this.pool = undefined;
+    this.bound = undefined;
+    this.stopping = (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.stopGraceMs);
+      });
+      await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+      if (pool && pool !== this.sharedPool) {
+        await pool.close();
+      }
+      this.stopping = undefined;
+    })();
+    return this.stopping;
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.spansEmitter.dispose();
+    this.failureEmitter.dispose();
+    this.listenerErrorEmitter.dispose();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.count.requests++;
+    if (!this.server) {
+      // Arrived on a kept-alive connection while stopping: answer, and make it the connection's last request.
+      res.setHeader('Connection', 'close');
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? 'GET';
+    const signal = routes[path];
+    const encoding = payloadEncodingOf(req.headers['content-type']);
+    const fail = (status: number, message: string, headers?: Record<string, string>): void => {
+      this.count.errors++;
+      // Spec: the Status body is protobuf unless the request was JSON.
+      sendFailure(res, status, encoding ?? 'protobuf', message, headers);
+      this.failureEmitter.fire({ status, method, path, message });
+    };
+
+    if (!signal) {
+      return fail(404, `no OTLP endpoint at ${path}; use POST /v1/traces`);
+    }
+    if (method !== 'POST') {
+      return fail(405, `${method} is not allowed on ${path}; use POST`, { Allow: 'POST' });
+    }
+    if (!encoding) {
+      return fail(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
+    }
+    const gzip = isGzipEncoded(req.headers['content-encoding']);
+    if (gzip === undefined) {
+      return fail(415, `unsupported Content-Encoding ${JSON.stringify(req.headers['content-encoding'])}; use gzip or none`);
+    }
+
+    const read = await readBody(req, this.maxBodyBytes);
+    if (read.kind === 'aborted') {
+      return;
+    }
+    if (read.kind === 'too-large') {
+      this.lingerThenClose(req, res);
+      return fail(413, `body exceeds the limit of ${this.maxBodyBytes} bytes`, { Connection: 'close' });
+    }
+    const bytes = read.body.byteLength;
+    this.count.bytes += bytes;
+    if (signal !== 'traces') {
+      // Accepted so SDKs exporting every signal stay quiet; Span Lens only keeps traces.
+      return sendEmptySuccess(res, encoding);
+    }
+
+    const pool = this.pool ?? this.sharedPool;
+    if (!pool) {
+      return fail(503, 'receiver is shutting down');
+    }
+    const outcome = await pool.decode(read.body, encoding, gzip, this.maxBodyBytes);
+    if (!outcome.ok) {
+      return fail(outcome.status, outcome.message);
+    }
+    this.count.rejectedSpans += outcome.rejectedSpans;
+    if (outcome.spans.length > 0) {
+      try {
+        this.spansEmitter.fire({ spans: outcome.spans, services: servicesOf(outcome.spans), bytes, encoding, gzip });
+      } catch (error) {
+        this.listenerErrorEmitter.fire(error);
+        return fail(500, 'the spans could not be stored');
+      }
+      this.count.spans += outcome.spans.length;
+    }
+    sendTraceSuccess(res, encoding, outcome.rejectedSpans, outcome.rejectionMessage);
+  }
+
+  /**
+   * Refused mid-body: the client may still be writing. Swallow its bytes for a moment so it reads our 413
+   * instead of a connection reset, then cut the connection (Connection: close was sent) rather than read it all.
+   */
+  private lingerThenClose(req: http.IncomingMessage, res: http.ServerResponse): void {
+    req.on('data', () => undefined);
+    req.resume();
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    timer.unref();
+    res.once('close', () => {
+      if (req.complete) {
+        clearTimeout(timer);
+      }
+    });
+  }
+}
+
+function servicesOf(spans: Span[]): string[] {
+  const services = new Set<string>();
+  let last: unknown;
+  for (const span of spans) {
+    // Spans of one ResourceSpans block share one Resource object: check each block once.
+    if (span.resource !== last) {
+      last = span.resource;
+      services.add(span.resource.serviceName);
+    }
+  }
+  return [...services];
+}
