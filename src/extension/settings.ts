@@ -21,7 +21,7 @@ export interface SpanLensSettings {
 }
 
 export const DEFAULT_SETTINGS: SpanLensSettings = {
-  receiver: { enabled: true, host: '127.0.0.1', httpPort: 4318, maxBodyBytes: 16 * 1024 * 1024 },
+  receiver: { enabled: true, host: '127.0.0.1', httpPort: 4318, maxBodyBytes: 32 * 1024 * 1024 },
   store: { maxSpans: 100_000 },
   annotations: { enabled: true, format: 'full' },
   pathMappings: [],

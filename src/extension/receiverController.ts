@@ -1,0 +1,284 @@
+/**
+ * Owns the receiver's lifecycle in the editor: starts it with the extension (trusted workspaces, setting on),
+ * restarts it when its settings change, feeds received spans to the store, and says clearly when it cannot listen.
+ */
+import * as vscode from 'vscode';
+import { SpanStore } from '../core/model';
+import { OtlpHttpReceiver } from '../receiver/httpReceiver';
+import { PortInUseError } from '../receiver/receiverErrors';
+import { COMMANDS } from './commandIds';
+import { Logger } from './logger';
+import { findFreePort, isPortFree, parsePort } from './portProbe';
+import { RateMeter } from './rateMeter';
+import { Settings } from './settings';
+
+export type ReceiverState =
+  | { kind: 'starting'; host: string; port: number }
+  | { kind: 'running'; host: string; port: number; endpoint: string }
+  | { kind: 'stopped'; reason: 'user' | 'disabled' | 'untrusted' }
+  | { kind: 'portInUse'; host: string; port: number }
+  | { kind: 'failed'; host: string; port: number; message: string };
+
+/** Context key for menus and welcome views: true while the receiver runs or is starting. */
+const RUNNING_CONTEXT_KEY = 'spanLens.receiverRunning';
+
+export class ReceiverController implements vscode.Disposable {
+  private receiver: OtlpHttpReceiver | undefined;
+  private current: ReceiverState = { kind: 'stopped', reason: 'user' };
+  /** Start/stop/restart run one at a time, in the order asked. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly rate = new RateMeter(10);
+  private readonly seenServices = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly settings: Settings,
+    private readonly logger: Logger,
+  ) {
+    this.subscriptions.push(
+      settings.onDidChange(({ previous, current }) => {
+        const before = previous.receiver;
+        const after = current.receiver;
+        if (before.enabled && !after.enabled) {
+          void this.stop('disabled');
+        } else if (!before.enabled && after.enabled && !this.isActive && vscode.workspace.isTrusted) {
+          void this.start();
+        } else if (before.host !== after.host || before.httpPort !== after.httpPort || before.maxBodyBytes !== after.maxBodyBytes) {
+          // A receiver the user stopped stays stopped; one that runs, or failed to bind, tries the new address.
+          if (this.isActive || this.current.kind === 'portInUse' || this.current.kind === 'failed') {
+            void this.restart();
+          }
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.settings.current.receiver.enabled && !this.isActive) {
+          void this.start();
+        }
+      }),
+      store.onDidChange((change) => {
+        if (change.cleared) {
+          this.rate.reset();
+          this.seenServices.clear();
+        }
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, false);
+  }
+
+  /** Starts as the extension activates: only when enabled and the workspace is trusted (trust grants start it later). */
+  startIfAllowed(): Promise<void> {
+    if (!this.settings.current.receiver.enabled) {
+      this.setState({ kind: 'stopped', reason: 'disabled' });
+      this.logger.info('Receiver not started: spanLens.receiver.enabled is off.');
+      return Promise.resolve();
+    }
+    if (!vscode.workspace.isTrusted) {
+      this.setState({ kind: 'stopped', reason: 'untrusted' });
+      this.logger.info('Receiver not started: the workspace is not trusted. It starts when you trust it, or with "Span Lens: Start Receiver".');
+      return Promise.resolve();
+    }
+    return this.start();
+  }
+
+  get state(): ReceiverState {
+    return this.current;
+  }
+
+  get isActive(): boolean {
+    return this.current.kind === 'running' || this.current.kind === 'starting';
+  }
+
+  /** `host:port` while listening, e.g. `127.0.0.1:4318` (IPv6 hosts in brackets). */
+  get address(): string | undefined {
+    const bound = this.receiver?.address;
+    if (!bound || this.current.kind !== 'running') {
+      return undefined;
+    }
+    return `${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
+  }
+
+  /** The value for OTEL_EXPORTER_OTLP_ENDPOINT; a wildcard bind is reached through loopback. */
+  get endpoint(): string | undefined {
+    const bound = this.receiver?.address;
+    if (!bound || this.current.kind !== 'running') {
+      return undefined;
+    }
+    const host = bound.host === '0.0.0.0' ? '127.0.0.1' : bound.host === '::' ? '[::1]' : bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+    return `http://${host}:${bound.port}`;
+  }
+
+  /** Spans the receiver accepted since it last started. */
+  get spansReceived(): number {
+    return this.receiver?.counters.spans ?? 0;
+  }
+
+  get failedRequests(): number {
+    return this.receiver?.counters.errors ?? 0;
+  }
+
+  start(): Promise<void> {
+    return this.enqueue(() => this.doStart());
+  }
+
+  stop(reason: 'user' | 'disabled' = 'user'): Promise<void> {
+    return this.enqueue(() => this.doStop(reason));
+  }
+
+  restart(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.doStop('user');
+      await this.doStart();
+    });
+  }
+
+  /** Resolves when no start or stop is in progress. */
+  whenIdle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Asks for a port (suggesting a free one), writes `spanLens.receiver.httpPort`; the setting change restarts. */
+  async useAnotherPort(): Promise<void> {
+    const { host, httpPort } = this.settings.current.receiver;
+    const suggestion = await findFreePort(host, httpPort).catch(() => httpPort + 1);
+    const input = await vscode.window.showInputBox({
+      title: 'Span Lens: Use Another Port',
+      prompt: `Port for the OTLP/HTTP receiver on ${host}. Point exporters at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://${host}:<port>.`,
+      value: String(suggestion),
+      validateInput: async (text) => {
+        const port = parsePort(text);
+        if (port === undefined) {
+          return 'Enter a port number from 1 to 65535.';
+        }
+        if (port === this.boundPort()) {
+          return undefined;
+        }
+        return (await isPortFree(host, port)) ? undefined : `${host}:${port} is in use too.`;
+      },
+    });
+    const port = input === undefined ? undefined : parsePort(input);
+    if (port === undefined) {
+      return;
+    }
+    if (port === httpPort) {
+      await this.restart();
+      return;
+    }
+    await this.settings.update('receiver.httpPort', port);
+    this.logger.info(`spanLens.receiver.httpPort set to ${port}.`);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
+    this.stateEmitter.dispose();
+    void this.shutdown();
+  }
+
+  /** Stops the receiver and waits for it (deactivate awaits this so the port is free when the host goes). */
+  shutdown(): Promise<void> {
+    return this.enqueue(async () => {
+      const receiver = this.receiver;
+      this.receiver = undefined;
+      if (receiver) {
+        await receiver.stop();
+        receiver.dispose();
+      }
+    });
+  }
+
+  private boundPort(): number | undefined {
+    return this.current.kind === 'running' ? this.receiver?.address?.port : undefined;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work).catch((error: unknown) => {
+      this.logger.error('Receiver operation failed:', error);
+    });
+    this.queue = next;
+    return next;
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.receiver) {
+      return;
+    }
+    const { host, httpPort, maxBodyBytes } = this.settings.current.receiver;
+    this.setState({ kind: 'starting', host, port: httpPort });
+    const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000 });
+    const listeners = [
+      receiver.onSpans((batch) => {
+        this.store.add(batch.spans);
+        this.rate.record(batch.spans.length);
+        for (const service of batch.services) {
+          if (!this.seenServices.has(service)) {
+            this.seenServices.add(service);
+            this.logger.info(`Receiving spans from service "${service}" (${batch.encoding}${batch.gzip ? ', gzip' : ''}).`);
+          }
+        }
+      }),
+      receiver.onRequestFailed((failure) => {
+        this.logger.warn(`${failure.method} ${failure.path} → ${failure.status}: ${failure.message}`);
+      }),
+      receiver.onListenerError((error) => {
+        this.logger.error('Storing received spans failed:', error);
+      }),
+    ];
+    try {
+      await receiver.start();
+    } catch (error) {
+      listeners.forEach((listener) => listener.dispose());
+      receiver.dispose();
+      this.reportStartFailure(error, host, httpPort);
+      return;
+    }
+    this.receiver = receiver;
+    const endpoint = receiver.endpoint ?? `http://${host}:${httpPort}`;
+    this.setState({ kind: 'running', host, port: receiver.address?.port ?? httpPort, endpoint });
+    this.logger.info(`Receiver listening on ${endpoint} (POST /v1/traces, protobuf or JSON).`);
+  }
+
+  private async doStop(reason: 'user' | 'disabled'): Promise<void> {
+    const receiver = this.receiver;
+    this.receiver = undefined;
+    if (receiver) {
+      await receiver.stop();
+      receiver.dispose();
+      this.logger.info('Receiver stopped.');
+    }
+    this.setState({ kind: 'stopped', reason });
+  }
+
+  private reportStartFailure(error: unknown, host: string, port: number): void {
+    if (error instanceof PortInUseError) {
+      this.setState({ kind: 'portInUse', host, port });
+      const message = `Span Lens could not listen on ${host}:${port}: the port is in use.`;
+      this.logger.error(`${message} Another program (or another VS Code window running Span Lens) holds it.`);
+      void vscode.window.showErrorMessage(message, 'Use Another Port', 'Show Log').then((choice) => {
+        if (choice === 'Use Another Port') {
+          void vscode.commands.executeCommand(COMMANDS.useAnotherPort);
+        } else if (choice === 'Show Log') {
+          this.logger.show();
+        }
+      });
+      return;
+    }
+    const text = error instanceof Error ? error.message : String(error);
+    this.setState({ kind: 'failed', host, port, message: text });
+    this.logger.error(`Receiver could not start on ${host}:${port}:`, error);
+    void vscode.window.showErrorMessage(`Span Lens could not start its receiver on ${host}:${port}: ${text}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') {
+        this.logger.show();
+      }
+    });
+  }
+
+  private setState(state: ReceiverState): void {
+    this.current = state;
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, state.kind === 'running' || state.kind === 'starting');
+    this.stateEmitter.fire(state);
+  }
+}
