@@ -1,0 +1,1 @@
+export interface BenchRow { name: string; value: number; unit: string; note?: string }
