@@ -193,5 +193,8 @@ function ownBuffer(view: Uint8Array): ArrayBuffer {
   if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer) {
     return view.buffer;
   }
-  return view.slice().buffer;
+  // Not view.slice(): on a Buffer that is a view of the same memory (Node's pool slab), not a copy.
+  const copy = new Uint8Array(view.byteLength);
+  copy.set(view);
+  return copy.buffer;
 }
