@@ -54,10 +54,10 @@ export function decodeTraceRequestJson(text: string): DecodedTraceRequest {
   }
   const result = new DecodeResult();
   try {
-    const request = asObject(root, 'the request');
-    if (request === undefined) {
+    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
       throw shapeError('the request must be a JSON object');
     }
+    const request = root as JsonObject;
     for (const resourceSpans of asArray(field(request, 'resourceSpans', 'resource_spans'), 'resourceSpans')) {
       decodeResourceSpans(resourceSpans, result);
     }
@@ -76,7 +76,7 @@ function shapeError(message: string): OtlpDecodeError {
 
 function field(object: JsonObject, camel: string, snake: string): unknown {
   const value = object[camel];
-  return value !== undefined ? value : object[snake];
+  return value !== undefined && value !== null ? value : object[snake];
 }
 
 /** null and absent mean "not set" everywhere, as in protobuf's JSON mapping. */
@@ -163,9 +163,12 @@ function anyIdToHex(value: unknown, what: string): string {
   return bytes === undefined ? text : bytesToHex(bytes, 0, bytes.length);
 }
 
+const ENUM_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** An enum as its number or its name; a well-formed name we do not know (a newer proto) means the default, 0. */
 function asEnum(value: unknown, names: Record<string, number>, what: string): number {
-  if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(names, value)) {
-    return names[value];
+  if (typeof value === 'string' && ENUM_NAME.test(value)) {
+    return Object.prototype.hasOwnProperty.call(names, value) ? names[value] : 0;
   }
   return asInteger(value, what);
 }
@@ -292,33 +295,34 @@ function decodeAnyValue(value: unknown, depth: number): AttributeValue {
   if (object === undefined) {
     return null;
   }
+  // A member set to null is not set (protobuf JSON mapping), so the checks are `!= null`.
   let v: unknown;
-  if ((v = field(object, 'stringValue', 'string_value')) !== undefined) {
+  if ((v = field(object, 'stringValue', 'string_value')) != null) {
     return asString(v, 'stringValue');
   }
-  if ((v = field(object, 'intValue', 'int_value')) !== undefined) {
+  if ((v = field(object, 'intValue', 'int_value')) != null) {
     return asInteger(v, 'intValue');
   }
-  if ((v = field(object, 'boolValue', 'bool_value')) !== undefined) {
+  if ((v = field(object, 'boolValue', 'bool_value')) != null) {
     if (typeof v !== 'boolean') {
       throw shapeError('boolValue must be true or false');
     }
     return v;
   }
-  if ((v = field(object, 'doubleValue', 'double_value')) !== undefined) {
+  if ((v = field(object, 'doubleValue', 'double_value')) != null) {
     return asDouble(v);
   }
-  if ((v = field(object, 'arrayValue', 'array_value')) !== undefined) {
+  if ((v = field(object, 'arrayValue', 'array_value')) != null) {
     checkDepth(depth + 1);
     return asArray(asObject(v, 'arrayValue')?.values, 'arrayValue.values').map((item) => decodeAnyValue(item, depth + 1));
   }
-  if ((v = field(object, 'kvlistValue', 'kvlist_value')) !== undefined) {
+  if ((v = field(object, 'kvlistValue', 'kvlist_value')) != null) {
     checkDepth(depth + 1);
     const values: Attributes = {};
     decodeAttributesInto(asObject(v, 'kvlistValue')?.values, values, 'kvlistValue.values', depth + 1);
     return values;
   }
-  if ((v = field(object, 'bytesValue', 'bytes_value')) !== undefined) {
+  if ((v = field(object, 'bytesValue', 'bytes_value')) != null) {
     // Normalized to standard padded base64, as the protobuf decoder renders bytes.
     const text = asString(v, 'bytesValue');
     const bytes = base64ToBytes(text);
