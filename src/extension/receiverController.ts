@@ -166,7 +166,7 @@ export class ReceiverController implements vscode.Disposable {
       await this.restart();
       return;
     }
-    await this.settings.update('receiver.httpPort', port);
+    await this.settings.update('receiver.httpPort', port, 'workspace');
     this.logger.info(`spanLens.receiver.httpPort set to ${port}.`);
   }
 

@@ -62,12 +62,15 @@ export class Settings implements vscode.Disposable {
     return this.snapshot;
   }
 
-  /** Writes one setting where the user will find it: the workspace when one is open, else the user settings. */
-  async update(section: string, value: unknown): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration(SECTION).update(section, value, target);
+  /**
+   * Writes one setting. Where a workspace value exists it is the one in effect, so it is the one changed; otherwise
+   * `preferred` decides (a port is per project: another window may hold the default; a display toggle is personal).
+   */
+  async update(section: string, value: unknown, preferred: 'workspace' | 'global'): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const hasWorkspace = (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+    const inWorkspace = hasWorkspace && (config.inspect(section)?.workspaceValue !== undefined || preferred === 'workspace');
+    await config.update(section, value, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
   }
 
   dispose(): void {

@@ -1,0 +1,83 @@
+/** Activation wiring only: builds the parts, connects them, and hands everything disposable to VS Code. */
+import * as vscode from 'vscode';
+import { SpanStore } from '../core/model';
+import { registerCommands } from './commands';
+import { AnnotationDecorations, RenderedAnnotation } from './decorations';
+import { SpanHoverProvider } from './hover';
+import { LocationsView } from './locationsView';
+import { createLogger } from './logger';
+import { ReceiverController } from './receiverController';
+import { Settings } from './settings';
+import { StatusBar } from './statusBar';
+import { TraceDocuments } from './traceDocuments';
+import { WorkspaceIndexer } from './workspaceIndexer';
+
+/** What `activate` returns; integration tests get it from `vscode.extensions.getExtension(...).exports`. */
+export interface SpanLensApi {
+  store: SpanStore;
+  /** `host:port` the receiver listens on (e.g. `127.0.0.1:4318`), undefined while it is not running. */
+  receiverAddress(): string | undefined;
+  /** Exactly what the line annotations render now in the visible editor(s) of `uri`; `line` is 1-based. */
+  annotationsFor(uri: vscode.Uri): RenderedAnnotation[];
+  /** Resolves once the receiver, the source index, the re-mapping and the editor updates have all settled. */
+  whenIdle(): Promise<void>;
+}
+
+let receiverForShutdown: ReceiverController | undefined;
+
+export function activate(context: vscode.ExtensionContext): SpanLensApi {
+  const logger = createLogger();
+  const settings = new Settings();
+  // `__dirname` is dist/ in the bundle: the tree-sitter grammars were copied to dist/grammars/.
+  const indexer = new WorkspaceIndexer(settings, logger, __dirname);
+  const store = new SpanStore({ maxSpans: settings.current.store.maxSpans, locator: indexer.locator });
+  const receiver = new ReceiverController(store, settings, logger);
+  const decorations = new AnnotationDecorations(store, settings, logger);
+  const locations = new LocationsView(store);
+  const traces = new TraceDocuments(store, indexer.locator);
+  receiverForShutdown = receiver;
+
+  context.subscriptions.push(
+    logger,
+    settings,
+    store,
+    indexer,
+    receiver,
+    decorations,
+    locations,
+    traces,
+    new StatusBar(receiver, store),
+    indexer.onDidChangeMapping(() => store.relocate()),
+    settings.onDidChange(({ previous, current }) => {
+      if (previous.store.maxSpans !== current.store.maxSpans) {
+        store.setMaxSpans(current.store.maxSpans);
+      }
+    }),
+    vscode.languages.registerHoverProvider({ scheme: 'file' }, new SpanHoverProvider(store)),
+    ...registerCommands({ store, receiver, indexer, settings, logger, traces }),
+  );
+
+  logger.info(`Span Lens ${String(context.extension.packageJSON.version)} activated.`);
+  indexer.start();
+  void receiver.startIfAllowed();
+
+  return {
+    store,
+    receiverAddress: () => receiver.address,
+    annotationsFor: (uri) => decorations.annotationsFor(uri),
+    whenIdle: async () => {
+      // Each stage can wake the next (index → re-map → repaint), so settle them in pipeline order.
+      await receiver.whenIdle();
+      await indexer.whenIdle();
+      await locations.whenIdle();
+      await decorations.whenIdle();
+    },
+  };
+}
+
+/** Waits for the receiver to close its port, so a reloaded window can bind it again at once. */
+export async function deactivate(): Promise<void> {
+  const receiver = receiverForShutdown;
+  receiverForShutdown = undefined;
+  await receiver?.shutdown();
+}
