@@ -144,11 +144,14 @@ export class GoDeclarations {
     const dirs = modules
       .map((m) => path.join(m.dir, ...importPath.slice(m.modulePath.length).split('/').filter(Boolean)))
       .filter((dir) => this.filesByDir.has(dir));
-    if (dirs.length > 0) return dirs;
+    if (dirs.length > 0 || this.modules.size > 0) return dirs;
     return this.dirsBySuffix(importPath);
   }
 
-  /** No go.mod claims it (GOPATH layouts, a workspace opened below the module root): longest dir suffix. */
+  /**
+   * No go.mod in the workspace (GOPATH layouts, a workspace opened below the module root): longest dir suffix.
+   * With go.mod files present, an import path none of them claims is a dependency's, not ours.
+   */
   private dirsBySuffix(importPath: string): string[] {
     const wanted = importPath.split('/');
     let best: string[] = [];
