@@ -25,7 +25,8 @@ export const DEFAULT_SETTINGS: SpanLensSettings = {
   store: { maxSpans: 100_000 },
   annotations: { enabled: true, format: 'full' },
   pathMappings: [],
-  index: { exclude: ['**/node_modules/**', '**/vendor/**', '**/.git/**', '**/dist/**', '**/out/**'] },
+  // The index always skips hidden directories, node_modules, vendor, dist, out, build and testdata.
+  index: { exclude: [] },
 };
 
 export interface SettingsChange {
