@@ -1,0 +1,98 @@
+/** Command-line parsing for `spanlens`: small and strict, so a typo is an error (exit 2), never a silent default. */
+import { DEFAULT_HOST, DEFAULT_PORT } from '../receiver/httpReceiver';
+
+export interface ReceiveOptions {
+  host: string;
+  /** 0 = pick a free port (printed in the listening line). */
+  httpPort: number;
+  workspace: string;
+  /** Where the JSON report goes; stdout when absent. */
+  report?: string;
+  maxSpans: number;
+}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'receive'; options: ReceiveOptions };
+
+export const DEFAULT_MAX_SPANS = 1_000_000;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: spanlens <command> [options]
+
+Commands:
+  receive            Receive OTLP/HTTP traces, map spans to source lines, and on SIGINT/SIGTERM
+                     write a JSON report of per-line counts, latencies and errors.
+
+Options for receive:
+  --host H           Address to bind (default ${DEFAULT_HOST})
+  --http-port P      OTLP/HTTP port (default ${DEFAULT_PORT}; 0 picks a free port)
+  --workspace DIR    Source tree to map spans into (default: the current directory)
+  --report FILE      Write the report to FILE instead of stdout
+  --max-spans N      Spans kept in memory; oldest traces are evicted beyond it (default ${DEFAULT_MAX_SPANS})
+
+  -h, --help         Show this help
+  -v, --version      Show the version
+`;
+
+type ValueOption = '--host' | '--http-port' | '--workspace' | '--report' | '--max-spans';
+const valueOptions = new Set<string>(['--host', '--http-port', '--workspace', '--report', '--max-spans']);
+
+export function parseArgs(argv: readonly string[], cwd: string): Command {
+  if (argv.length === 0) {
+    throw new UsageError('missing command');
+  }
+  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    return { kind: 'help' };
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    return { kind: 'version' };
+  }
+  const [command, ...rest] = argv;
+  if (command !== 'receive') {
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command ${command}`);
+  }
+  const values = new Map<ValueOption, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!valueOptions.has(name)) {
+      throw new UsageError(arg.startsWith('-') ? `unknown option ${name}` : `unexpected argument ${arg}`);
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '') {
+      throw new UsageError(`${name} needs a value`);
+    }
+    if (values.has(name as ValueOption)) {
+      throw new UsageError(`${name} given twice`);
+    }
+    values.set(name as ValueOption, value);
+  }
+  const options: ReceiveOptions = {
+    host: values.get('--host') ?? DEFAULT_HOST,
+    httpPort: integerOption('--http-port', values.get('--http-port'), DEFAULT_PORT, 0, 65535),
+    workspace: values.get('--workspace') ?? cwd,
+    maxSpans: integerOption('--max-spans', values.get('--max-spans'), DEFAULT_MAX_SPANS, 1, Number.MAX_SAFE_INTEGER),
+  };
+  const report = values.get('--report');
+  if (report !== undefined) {
+    options.report = report;
+  }
+  return { kind: 'receive', options };
+}
+
+function integerOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  }
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) {
+    throw new UsageError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return parsed;
+}

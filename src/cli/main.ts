@@ -1,0 +1,65 @@
+/** `spanlens`: the package's bin (dist/cli.js when bundled). */
+import { USAGE, UsageError, parseArgs } from './args';
+import { runReceive } from './receive';
+import { packageVersion } from './version';
+
+function waitForStop(): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A second signal while shutting down means "now".
+      const force = (again: NodeJS.Signals): never => {
+        process.stderr.write(`spanlens: ${again} again, exiting without a report\n`);
+        process.exit(130);
+      };
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseArgs(argv, process.cwd());
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`spanlens: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (command.kind) {
+    case 'help':
+      await writeStdout(USAGE);
+      return 0;
+    case 'version':
+      await writeStdout(`${packageVersion()}\n`);
+      return 0;
+    case 'receive': {
+      // Listen for signals from the start: a SIGTERM during start-up still ends with a report.
+      const stop = waitForStop();
+      return runReceive(command.options, {
+        log: (line) => process.stderr.write(`${line}\n`),
+        writeStdout,
+        waitForStop: () => stop,
+      });
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`spanlens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

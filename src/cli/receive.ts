@@ -1,0 +1,84 @@
+/**
+ * `spanlens receive`: the extension's receiver, store and mapping without VS Code. Runs until SIGINT/SIGTERM, then
+ * stops accepting, lets in-flight requests finish, and writes the JSON report.
+ */
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { SpanStore } from '../core/model/spanStore';
+import { SourceMapper, WorkspaceIndex } from '../core/source';
+import { OtlpHttpReceiver } from '../receiver/httpReceiver';
+import { PortInUseError } from '../receiver/receiverErrors';
+import type { ReceiveOptions } from './args';
+import { buildReport, writeReportAtomically } from './report';
+
+export interface ReceiveIo {
+  /** One diagnostic line (no newline). */
+  log(line: string): void;
+  /** Writes the report when no --report file was given; resolves once it is flushed. */
+  writeStdout(text: string): Promise<void>;
+  /** Resolves with the signal that asked us to stop. */
+  waitForStop(): Promise<string>;
+}
+
+/** Exit codes: 0 report written, 1 could not run (port taken, report not writable), 2 bad usage. */
+export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promise<number> {
+  const workspace = path.resolve(options.workspace);
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
+    io.log(`spanlens: workspace ${workspace} is not a directory`);
+    return 2;
+  }
+  const index = new WorkspaceIndex({ roots: [workspace], grammarDir: bundledGrammarDir() });
+  const mapper = new SourceMapper(index);
+  const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
+  const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort });
+  receiver.onSpans((batch) => store.add(batch.spans));
+  receiver.onRequestFailed((failure) => io.log(`spanlens: ${failure.method} ${failure.path} answered ${failure.status}: ${failure.message}`));
+  receiver.onListenerError((error) => io.log(`spanlens: could not store spans: ${String(error)}`));
+
+  // Receive while indexing; spans that arrived before the index was ready are re-mapped once it is.
+  const indexing = index.indexAll().then(
+    () => {
+      store.relocate();
+      io.log(`spanlens: indexed ${index.files.size} files in ${workspace}`);
+    },
+    (error: unknown) => io.log(`spanlens: indexing ${workspace} failed, spans map by code.* attributes only: ${String(error)}`),
+  );
+
+  try {
+    await receiver.start();
+  } catch (error) {
+    await indexing;
+    io.log(
+      error instanceof PortInUseError
+        ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try --http-port)`
+        : `spanlens: cannot listen on ${options.host}:${options.httpPort}: ${String(error)}`,
+    );
+    return 1;
+  }
+  io.log(`Span Lens receiving OTLP/HTTP on ${receiver.endpoint} (POST /v1/traces; workspace ${workspace}); SIGINT or SIGTERM writes the report`);
+
+  const signal = await io.waitForStop();
+  io.log(`spanlens: ${signal}: finishing in-flight requests`);
+  await receiver.stop();
+  await indexing;
+  const report = buildReport({ store, workspaceRoot: workspace, rejectedSpans: receiver.counters.rejectedSpans });
+  mapper.dispose();
+  index.dispose();
+  if (options.report) {
+    try {
+      await writeReportAtomically(options.report, report);
+    } catch (error) {
+      io.log(`spanlens: cannot write the report to ${options.report}: ${String(error)}`);
+      return 1;
+    }
+    io.log(`spanlens: report written to ${path.resolve(options.report)} (${report.spans} spans, ${report.locations.length} locations)`);
+  } else {
+    await io.writeStdout(`${JSON.stringify(report, null, 2)}\n`);
+  }
+  return 0;
+}
+
+/** Bundled, the grammars sit in dist/grammars beside dist/cli.js; from tsc output the index finds them in node_modules. */
+function bundledGrammarDir(): string | undefined {
+  return existsSync(path.join(__dirname, 'grammars', 'tree-sitter.wasm')) ? __dirname : undefined;
+}
