@@ -32,6 +32,8 @@ export interface SpanSpec {
   startMs?: number;
   durationMs?: number;
   error?: boolean;
+  /** Status Ok, which is not an error. */
+  ok?: boolean;
 }
 
 /** Ids given as short numbers are padded to the real hex widths, so tests stay readable. */
@@ -56,7 +58,7 @@ export function makeSpan(spec: SpanSpec): Span {
     attributes: {},
     events: [],
     links: [],
-    status: { code: spec.error ? StatusCode.Error : StatusCode.Unset, message: spec.error ? 'failed' : '' },
+    status: { code: spec.error ? StatusCode.Error : spec.ok ? StatusCode.Ok : StatusCode.Unset, message: spec.error ? 'failed' : '' },
     resource: resourceFor(spec.service ?? 'svc'),
     scope: { name: 'test', version: '1' },
   };

@@ -246,6 +246,7 @@ describe('SpanStore', () => {
         makeSpan({ trace: 1, id: 1, name: 'db.query', durationMs: 4, startMs: 1000 }),
         makeSpan({ trace: 1, id: 2, name: 'db.query', durationMs: 9, startMs: 2000, error: true }),
         makeSpan({ trace: 2, id: 3, name: 'db.query', durationMs: 1, startMs: 1500, error: true }),
+        makeSpan({ trace: 2, id: 6, name: 'db.query', durationMs: 2, startMs: 1600, ok: true }),
         makeSpan({ trace: 2, id: 4, name: 'reserve', durationMs: 2, service: 'inventory' }),
         makeSpan({ trace: 2, id: 5, name: 'unknown span' }),
       ]);
@@ -253,7 +254,7 @@ describe('SpanStore', () => {
       assert.ok(stats);
       assert.equal(stats.key, `${ORDERS}:42`);
       assert.equal(stats.location.via, 'span-name');
-      assert.equal(stats.count, 3);
+      assert.equal(stats.count, 4);
       assert.equal(stats.errors, 2);
       assert.equal(stats.maxMs, 9);
       assert.equal(stats.lastSeenUnixMs, 2009);
