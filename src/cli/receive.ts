@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
@@ -31,17 +32,46 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   const mapper = new SourceMapper(index);
   const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
   const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort });
-  receiver.onSpans((batch) => store.add(batch.spans));
+  // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
+  // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
+  let indexed = false;
+  let waiting: Span[][] = [];
+  let waitingSpans = 0;
+  let remapWhenIndexed = false;
+  receiver.onSpans((batch) => {
+    if (indexed) {
+      store.add(batch.spans);
+    } else if (waitingSpans + batch.spans.length <= options.maxSpans) {
+      waiting.push(batch.spans);
+      waitingSpans += batch.spans.length;
+    } else {
+      remapWhenIndexed = true;
+      store.add(batch.spans);
+    }
+  });
+  const storeWaiting = (): void => {
+    indexed = true;
+    for (const spans of waiting) {
+      store.add(spans);
+    }
+    waiting = [];
+    if (remapWhenIndexed) {
+      store.relocate();
+    }
+  };
   receiver.onRequestFailed((failure) => io.log(`spanlens: ${failure.method} ${failure.path} answered ${failure.status}: ${failure.message}`));
   receiver.onListenerError((error) => io.log(`spanlens: could not store spans: ${String(error)}`));
 
-  // Receive while indexing; spans that arrived before the index was ready are re-mapped once it is.
+  // Receive while indexing.
   const indexing = index.indexAll().then(
     () => {
-      store.relocate();
+      storeWaiting();
       io.log(`spanlens: indexed ${index.files.size} files in ${workspace}`);
     },
-    (error: unknown) => io.log(`spanlens: indexing ${workspace} failed, spans map by code.* attributes only: ${String(error)}`),
+    (error: unknown) => {
+      storeWaiting();
+      io.log(`spanlens: indexing ${workspace} failed, spans map by what was indexed: ${String(error)}`);
+    },
   );
 
   try {
