@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { Query, type Node } from 'web-tree-sitter';
+import { scanGoStringConstants } from './goConstants';
 import { grammarForFile, languageOfGrammar, type SourceLanguage } from './sourceLanguage';
+import { unescapeString } from './stringLiterals';
 import type { GrammarId, TreeSitter } from './treeSitter';
 
 /** A call that starts a span with a known name. */
@@ -68,16 +70,17 @@ const GO_CONSTANTS_QUERY = `
 (const_spec name: (identifier) @name value: (expression_list . [(interpreted_string_literal) (raw_string_literal)] @value .))
 (var_spec name: (identifier) @name value: (expression_list . [(interpreted_string_literal) (raw_string_literal)] @value .))`;
 
-/** Cheap text test so most files are never parsed. Go also keeps files with package-level declarations:
- * they may hold the constant another file passes as a span name. */
-const PREFILTER: Record<GrammarId, RegExp> = {
-  go: /\.Start(?:Span\w*)?\(|^(?:const|var)\b/m,
+/** Cheap text test so most files are never parsed. */
+const CALL_PREFILTER: Record<GrammarId, RegExp> = {
+  go: /\.Start(?:Span\w*)?\(/,
   javascript: /\b(?:startActiveSpan|startSpan)\b/,
   typescript: /\b(?:startActiveSpan|startSpan)\b/,
   tsx: /\b(?:startActiveSpan|startSpan)\b/,
   python: /\b(?:start_as_current_span|start_span)\b/,
   java: /\bspanBuilder\b/,
 };
+/** A Go file may hold the constant another file of its package passes as a span name. */
+const GO_PACKAGE_DECLARATION = /^(?:const|var)\b/m;
 
 /** Span name -> the calls that start spans so named, over every indexed file. */
 export class SpanNameIndex {
@@ -94,7 +97,8 @@ export class SpanNameIndex {
   /** Whether `text` could contain anything this index keeps (no parse needed when not). */
   static mightContainSpanStarts(file: string, text: string): boolean {
     const grammar = grammarForFile(file);
-    return grammar !== undefined && PREFILTER[grammar].test(text);
+    if (grammar === undefined) return false;
+    return CALL_PREFILTER[grammar].test(text) || (grammar === 'go' && GO_PACKAGE_DECLARATION.test(text));
   }
 
   get fileCount(): number {
@@ -104,9 +108,16 @@ export class SpanNameIndex {
   /** (Re)indexes one file from its text. Returns whether the index changed. */
   async updateFile(file: string, text: string): Promise<boolean> {
     const grammar = grammarForFile(file);
-    if (!grammar || !PREFILTER[grammar].test(text)) return this.removeFile(file);
-    await this.treeSitter.load(grammar);
-    const entry = this.extract(file, grammar, text);
+    if (!grammar) return this.removeFile(file);
+    let entry: FileEntry | undefined;
+    if (CALL_PREFILTER[grammar].test(text)) {
+      await this.treeSitter.load(grammar);
+      entry = this.extract(file, grammar, text);
+    } else if (grammar === 'go' && GO_PACKAGE_DECLARATION.test(text)) {
+      // Parsing is the expensive part of indexing: files that only declare constants are scanned instead.
+      const constants = scanGoStringConstants(text);
+      if (constants.size > 0) entry = { file, dir: path.dirname(file), language: 'go', calls: [], constants };
+    }
     if (!entry) return this.removeFile(file);
     const previous = this.entries.get(file);
     this.entries.set(file, entry);
@@ -242,14 +253,14 @@ export function stringLiteralValue(grammar: GrammarId, node: Node): string | und
     case 'interpreted_string_literal': // Go "..."
     case 'string_literal': // Java "..."
       if (text.startsWith('"""')) return undefined; // Java text block: indentation rules, not worth it
-      return unescape(text.slice(1, -1));
+      return unescapeString(text.slice(1, -1));
     case 'raw_string_literal': // Go `...`
       return text.slice(1, -1);
     case 'template_string': // JS/TS `...`
       if (node.namedChildren.some((c) => c?.type === 'template_substitution')) return undefined;
-      return unescape(text.slice(1, -1));
+      return unescapeString(text.slice(1, -1));
     case 'string': {
-      if (grammar !== 'python') return unescape(text.slice(1, -1)); // JS/TS '...' or "..."
+      if (grammar !== 'python') return unescapeString(text.slice(1, -1)); // JS/TS '...' or "..."
       return pythonString(text);
     }
     default:
@@ -262,19 +273,7 @@ function pythonString(text: string): string | undefined {
   if (!m) return undefined;
   const prefix = m[1].toLowerCase();
   if (prefix.includes('f') || prefix.includes('b')) return undefined;
-  return prefix.includes('r') ? m[3] : unescape(m[3]);
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
-
-function unescape(body: string): string {
-  if (!body.includes('\\')) return body;
-  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r?\n|.)/g, (_, e: string) => {
-    if (e.startsWith('u{')) return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
-    if (e.length > 1 && (e[0] === 'u' || e[0] === 'x')) return String.fromCharCode(parseInt(e.slice(1), 16));
-    if (e === '\n' || e === '\r\n') return '';
-    return SIMPLE_ESCAPES[e] ?? e;
-  });
+  return prefix.includes('r') ? m[3] : unescapeString(m[3]);
 }
 
 function byPosition(a: SpanNameCandidate, b: SpanNameCandidate): number {

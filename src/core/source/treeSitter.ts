@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
@@ -18,8 +19,12 @@ const RUNTIME = { file: 'tree-sitter.wasm', pkg: 'web-tree-sitter' };
 const PACKAGE_ANCHOR: Record<string, string> = { 'web-tree-sitter': 'web-tree-sitter/tree-sitter.wasm' };
 
 declare const __non_webpack_require__: NodeRequire | undefined;
-/** Inside a webpack bundle `require.resolve` answers module ids; the real Node require finds real files. */
-const nodeRequire: NodeRequire = typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+/**
+ * Inside a webpack bundle `require.resolve` answers module ids; Node's own require (webpack spells it
+ * `__non_webpack_require__`) finds real files. Outside a bundle, a require of this very file does the same.
+ */
+const nodeRequire: NodeRequire =
+  typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : createRequire(__filename);
 
 /** The emscripten runtime is one per process. */
 let runtimeReady: Promise<void> | undefined;

@@ -132,6 +132,7 @@ export class WorkspaceIndex implements Disposable {
   }
 
   private isExcluded(relativePosix: string): boolean {
+    if (this.exclude.length === 0) return false;
     return this.exclude.some(
       ({ pattern, anySegment }) => pattern.test(relativePosix) || (anySegment && relativePosix.split('/').some((s) => pattern.test(s))),
     );
@@ -149,17 +150,18 @@ export class WorkspaceIndex implements Disposable {
       const full = path.join(dir, entry.name);
       // Symlinks are not followed: they may lead outside the workspace, or in circles.
       if (entry.isDirectory()) {
-        if (!isSkippedDir(entry.name) && !this.isExcluded(this.relativePosix(full))) subdirs.push(full);
-      } else if (entry.isFile() && !this.isExcluded(this.relativePosix(full))) {
+        if (!isSkippedDir(entry.name) && !this.isExcludedPath(full)) subdirs.push(full);
+      } else if (entry.isFile() && !this.isExcludedPath(full)) {
         found.push(full);
       }
     }
     await Promise.all(subdirs.map((sub) => this.walk(sub, found)));
   }
 
-  private relativePosix(file: string): string {
+  private isExcludedPath(file: string): boolean {
+    if (this.exclude.length === 0) return false;
     const root = this.roots.find((r) => isInside(r, file)) ?? this.roots[0];
-    return path.relative(root, file).split(path.sep).join('/');
+    return this.isExcluded(path.relative(root, file).split(path.sep).join('/'));
   }
 
   private register(file: string): void {
@@ -194,12 +196,17 @@ export class WorkspaceIndex implements Disposable {
   }
 
   private async readText(file: string): Promise<string | undefined> {
+    let handle: fs.promises.FileHandle | undefined;
     try {
-      const stat = await fs.promises.stat(file);
+      // One open for the size check and the read: indexing is mostly file system round trips.
+      handle = await fs.promises.open(file, 'r');
+      const stat = await handle.stat();
       if (!stat.isFile() || stat.size > this.maxFileBytes) return undefined;
-      return await fs.promises.readFile(file, 'utf8');
+      return await handle.readFile('utf8');
     } catch {
       return undefined;
+    } finally {
+      await handle?.close().catch(() => undefined);
     }
   }
 
@@ -220,10 +227,10 @@ function isSkippedDir(name: string): boolean {
   return name.startsWith('.') || SKIPPED_DIRS.has(name);
 }
 
+/** Both absolute and resolved: a prefix test is exact, and far cheaper than path.relative on every file. */
 function isInside(root: string, file: string): boolean {
-  const relative = path.relative(root, file);
-  if (relative === '' || path.isAbsolute(relative)) return false;
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`);
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return file.length > prefix.length && file.startsWith(prefix);
 }
 
 async function statOrUndefined(file: string): Promise<fs.Stats | undefined> {
