@@ -84,7 +84,9 @@ const ListItemTag = (1 << 3) | 2;
 const MAX_VALUE_DEPTH = 64;
 
 export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedTraceRequest {
-  const reader = new ProtobufReader(bytes);
+  // A Buffer (or other subclass) is viewed as a plain Uint8Array, so every byte load in the decoder sees one type.
+  const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const reader = new ProtobufReader(plain);
   const result = new DecodeResult();
   try {
     while (reader.pos < reader.end) {

@@ -1,4 +1,5 @@
 import { OtlpDecodeError } from './errors';
+import { decodeUtf8 } from './utf8';
 
 /** Protobuf wire types (the low three bits of a tag). */
 export const enum WireType {
@@ -13,7 +14,6 @@ export const enum WireType {
 /** Groups nest through recursion; a hostile payload must not be able to exhaust the stack. */
 const MAX_GROUP_DEPTH = 32;
 
-const utf8 = new TextDecoder('utf-8');
 const float64 = new Float64Array(1);
 const float64Bytes = new Uint8Array(float64.buffer);
 
@@ -37,11 +37,17 @@ export class ProtobufReader {
   /** A varint as an unsigned 32-bit number (tags, lengths, enums, uint32). Longer varints keep their low 32 bits. */
   uint32(): number {
     const pos = this.pos;
-    if (pos < this.end) {
-      const b = this.buf[pos];
-      if (b < 0x80) {
+    // Inline fast paths for one and two bytes: every tag and nearly every length.
+    if (pos + 1 < this.end) {
+      const b0 = this.buf[pos];
+      if (b0 < 0x80) {
         this.pos = pos + 1;
-        return b;
+        return b0;
+      }
+      const b1 = this.buf[pos + 1];
+      if (b1 < 0x80) {
+        this.pos = pos + 2;
+        return (b0 & 0x7f) | (b1 << 7);
       }
     }
     return this.uint32Slow();
@@ -235,41 +241,4 @@ export class ProtobufReader {
   private truncated(what: string): OtlpDecodeError {
     return new OtlpDecodeError(`truncated input: ${what} at byte ${this.pos} runs past the end (${this.end} bytes)`);
   }
-}
-
-/**
- * Short ASCII strings (attribute keys, names, most values) are built directly: cheaper than a TextDecoder call.
- * Anything longer or non-ASCII goes through TextDecoder, which replaces invalid UTF-8 with U+FFFD.
- */
-const SHORT_STRING = 24;
-
-export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
-  const length = end - start;
-  if (length <= SHORT_STRING) {
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (buf[i] >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      return asciiToString(buf, start, length);
-    }
-  }
-  return utf8.decode(buf.subarray(start, end));
-}
-
-const charCodes: number[] = new Array<number>(SHORT_STRING).fill(0);
-
-function asciiToString(buf: Uint8Array, start: number, length: number): string {
-  if (length === 0) {
-    return '';
-  }
-  const codes = charCodes;
-  codes.length = length;
-  for (let i = 0; i < length; i++) {
-    codes[i] = buf[start + i];
-  }
-  return String.fromCharCode.apply(null, codes);
 }

@@ -1,0 +1,81 @@
+/**
+ * UTF-8 → string for the protobuf decoder, through a small cache of recent short strings.
+ *
+ * Telemetry repeats itself: attribute keys, span names, service names, routes, most values. A hit costs a hash
+ * and a compare over the bytes, which is cheaper than decoding, and it returns the very same string instance,
+ * so stored spans share their strings instead of each holding a copy, and attribute keys are already
+ * internalized when they are used as property names. Direct-mapped: a colliding string simply replaces the entry.
+ */
+const CACHE_SIZE = 4096; // a power of two
+const MAX_CACHED_LENGTH = 96;
+// Each slot's bytes live in one pool at slot * MAX_CACHED_LENGTH: no object per entry, and the compare walks
+// two plain byte arrays. A length of -1 marks an empty slot.
+const cachedBytes = new Uint8Array(CACHE_SIZE * MAX_CACHED_LENGTH);
+const cachedLengths = new Int32Array(CACHE_SIZE).fill(-1);
+const cachedStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+const decoder = new TextDecoder('utf-8');
+
+export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length === 0) {
+    return '';
+  }
+  if (length > MAX_CACHED_LENGTH) {
+    return decoder.decode(buf.subarray(start, end));
+  }
+  // The hash samples at most five 32-bit words (both ends and the middle), so a hit costs one pass over the
+  // bytes, the compare. Strings that differ only between the samples share a slot and evict each other:
+  // slower, never wrong.
+  let hash = Math.imul(0x811c9dc5 ^ length, 16777619);
+  if (length < 8) {
+    for (let i = start; i < end; i++) {
+      hash = Math.imul(hash ^ buf[i], 16777619);
+    }
+  } else {
+    const middle = start + (length >> 1) - 2;
+    hash = Math.imul(hash ^ word(buf, start), 16777619);
+    hash = Math.imul(hash ^ word(buf, start + 4), 16777619);
+    hash = Math.imul(hash ^ word(buf, middle), 16777619);
+    hash = Math.imul(hash ^ word(buf, end - 8), 16777619);
+    hash = Math.imul(hash ^ word(buf, end - 4), 16777619);
+  }
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  hash ^= hash >>> 12;
+  const slot = hash & (CACHE_SIZE - 1);
+  const base = slot * MAX_CACHED_LENGTH;
+  if (cachedLengths[slot] === length) {
+    let i = 0;
+    while (i < length && cachedBytes[base + i] === buf[start + i]) {
+      i++;
+    }
+    if (i === length) {
+      return cachedStrings[slot];
+    }
+  }
+  const text = asciiToString(buf, start, length) ?? decoder.decode(buf.subarray(start, end));
+  for (let i = 0; i < length; i++) {
+    cachedBytes[base + i] = buf[start + i];
+  }
+  cachedLengths[slot] = length;
+  cachedStrings[slot] = text;
+  return text;
+}
+
+function word(buf: Uint8Array, at: number): number {
+  return buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24);
+}
+
+/** The string when every byte is ASCII, else undefined (the caller then decodes UTF-8 properly). */
+function asciiToString(buf: Uint8Array, start: number, length: number): string | undefined {
+  const codes = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const b = buf[start + i];
+    if (b >= 0x80) {
+      return undefined;
+    }
+    codes[i] = b;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
