@@ -57,7 +57,7 @@ func Run(ctx context.Context, cfg Config) Summary {
 	if cfg.Duration > 0 {
 		deadline = time.After(cfg.Duration)
 	}
-	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
+	tick := time.NewTicker(max(time.Duration(float64(time.Second)/cfg.Rate), time.Microsecond))
 	defer tick.Stop()
 	slots := make(chan struct{}, cfg.Concurrency)
 	var wg sync.WaitGroup
