@@ -9,6 +9,11 @@ import type { WorkspaceIndex } from './workspaceIndex';
 /** Words in service names that say nothing about where the code lives. */
 const GENERIC_SERVICE_WORDS = new Set(['service', 'services', 'svc', 'srv', 'server', 'api', 'app', 'daemon']);
 const MAX_CACHED = 50_000;
+/**
+ * Instrumentation libraries' tracers (otelhttp, otelgin, @opentelemetry/instrumentation-*, the Java agent...):
+ * their spans are started inside the library, so a literal of the same name in user code is a coincidence.
+ */
+const LIBRARY_SCOPE = /^(?:go\.opentelemetry\.io\/contrib\/|@opentelemetry\/instrumentation|opentelemetry\.instrumentation\.|io\.opentelemetry\.)/;
 
 /**
  * Span -> the line that produced it, most reliable evidence first: `code.*` attributes, a stack trace, the span
@@ -62,6 +67,7 @@ export class SourceMapper implements SpanLocator, Disposable {
   }
 
   private fromSpanName(span: Span): SourceLocation | undefined {
+    if (LIBRARY_SCOPE.test(span.scope.name)) return undefined;
     const sdkLanguage = sdkLanguageOf(span);
     const key = `name\0${span.resource.serviceName}\0${sdkLanguage ?? ''}\0${span.name}`;
     return this.cached(key, () => {

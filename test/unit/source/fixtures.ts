@@ -30,6 +30,7 @@ interface SpanInput {
   events?: SpanEvent[];
   serviceName?: string;
   sdkLanguage?: string;
+  scopeName?: string;
 }
 
 export function makeSpan(input: SpanInput = {}): Span {
@@ -51,6 +52,6 @@ export function makeSpan(input: SpanInput = {}): Span {
     links: [],
     status: { code: 0, message: '' },
     resource,
-    scope: { name: 'test', version: '' },
+    scope: { name: input.scopeName ?? 'test', version: '' },
   };
 }

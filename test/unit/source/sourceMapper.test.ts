@@ -102,6 +102,13 @@ describe('SourceMapper', function () {
       assert.equal(show(mapper.locate(makeSpan({ name: 'billing.charge', sdkLanguage: 'java' }))), 'billing/src/main/java/com/acme/shop/billing/Billing.java:14 span-name');
     });
 
+    it('spans of instrumentation libraries are not matched by name', () => {
+      const library = makeSpan({ name: 'order.create', sdkLanguage: 'go', scopeName: 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp' });
+      assert.equal(mapper.locate(library), undefined);
+      const own = makeSpan({ name: 'order.create', sdkLanguage: 'go', scopeName: 'order' });
+      assert.equal(show(mapper.locate(own)), 'internal/order/service.go:20 span-name');
+    });
+
     it('unknown names map nowhere', () => {
       assert.equal(mapper.locate(makeSpan({ name: 'GET /orders/:id', sdkLanguage: 'go' })), undefined);
     });
