@@ -8,6 +8,8 @@ export type BodyResult =
   /** The client went away or the stream failed: nobody is left to answer. */
   | { kind: 'aborted' };
 
+const PREALLOCATE_MAX = 1024 * 1024;
+
 export function declaredLength(req: IncomingMessage): number | undefined {
   const header = req.headers['content-length'];
   if (header === undefined) {
@@ -24,8 +26,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       resolve({ kind: 'too-large' });
       return;
     }
-    // With a Content-Length the body lands in one buffer sized up front; chunked bodies are joined at the end.
-    const whole = expected !== undefined ? new Uint8Array(expected) : undefined;
+    // A declared length up to PREALLOCATE_MAX lands in one buffer sized up front; larger or chunked bodies are joined
+    // at the end, so a client that declares a big body and sends nothing holds no memory.
+    const whole = expected !== undefined && expected <= PREALLOCATE_MAX ? new Uint8Array(expected) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;

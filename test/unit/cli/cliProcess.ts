@@ -2,7 +2,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
-export const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
+/** The tsc build by default; SPANLENS_CLI=dist/cli.js runs the same tests against the webpack bundle. */
+export const CLI = path.resolve(process.env.SPANLENS_CLI ?? path.join(__dirname, '../../../src/cli/main.js'));
 export const FIXTURE_WORKSPACE = path.resolve(__dirname, '../../../../test/fixtures/cli-workspace');
 
 export interface CliRun {
