@@ -3,7 +3,7 @@
 // Figures only: nothing here passes or fails on a time.
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
@@ -43,4 +43,3 @@ console.log(['bench'.padEnd(widths[0]), 'figure'.padEnd(widths[1]), 'value'.padS
 for (const r of rows) {
   console.log([r.bench.padEnd(widths[0]), r.name.padEnd(widths[1]), fmt(r.value).padStart(widths[2]), r.unit.padEnd(widths[3]), r.note ?? ''].join('  '));
 }
-void pathToFileURL;

@@ -8,6 +8,11 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A fresh clone has no node_modules yet: install exactly what the lockfile says.
+if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
+  const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
 const only = process.argv.slice(2); // e.g. `npm test -- unit receiver`
 const scratch = mkdtempSync(join(tmpdir(), 'span-lens-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
