@@ -78,7 +78,7 @@ export class WorkspaceIndex implements Disposable {
     found.sort();
     for (const file of found) this.register(file);
     await this.loadGoIfNeeded();
-    await forEachLimited(found, READ_CONCURRENCY, (file) => this.indexContent(file));
+    await forEachLimited(found, READ_CONCURRENCY, async (file) => void (await this.indexContent(file)));
     this.changed.fire({ files: [] });
   }
 
@@ -95,7 +95,7 @@ export class WorkspaceIndex implements Disposable {
         await this.walk(abs, found);
         for (const f of found) this.register(f);
         await this.loadGoIfNeeded();
-        await forEachLimited(found, READ_CONCURRENCY, (f) => this.indexContent(f));
+        await forEachLimited(found, READ_CONCURRENCY, async (f) => void (await this.indexContent(f)));
         this.changed.fire({ files: found });
         return;
       }
@@ -103,10 +103,12 @@ export class WorkspaceIndex implements Disposable {
     } else {
       this.overlays.set(abs, text);
     }
-    this.register(abs);
+    const isNew = this.register(abs);
     await this.loadGoIfNeeded();
-    await this.indexContent(abs);
-    this.changed.fire({ files: [abs] });
+    const contentChanged = await this.indexContent(abs);
+    // Go declarations move with any edit; other files matter only through their span starts (typing in a
+    // file that starts no spans must not make every retained span be re-mapped).
+    if (isNew || contentChanged || abs.endsWith('.go')) this.changed.fire({ files: [abs] });
   }
 
   /** A file or a whole directory went away. */
@@ -164,10 +166,13 @@ export class WorkspaceIndex implements Disposable {
     return this.isExcluded(path.relative(root, file).split(path.sep).join('/'));
   }
 
-  private register(file: string): void {
+  /** Returns whether the file is new to the index. */
+  private register(file: string): boolean {
+    const isNew = !this.known.has(file);
     this.known.add(file);
     this.resolver.addFile(file);
     if (file.endsWith('.go')) this.goDeclarations.addFile(file);
+    return isNew;
   }
 
   private forget(file: string): void {
@@ -179,13 +184,15 @@ export class WorkspaceIndex implements Disposable {
     if (path.basename(file) === 'go.mod') this.goDeclarations.removeGoMod(file);
   }
 
-  private async indexContent(file: string): Promise<void> {
+  /** Returns whether what the index derives from the file's text changed. */
+  private async indexContent(file: string): Promise<boolean> {
     const isGoMod = path.basename(file) === 'go.mod';
-    if (!isGoMod && !SpanNameIndex.indexes(file)) return;
+    if (!isGoMod && !SpanNameIndex.indexes(file)) return false;
     const text = this.overlays.get(file) ?? (await this.readText(file));
-    if (text === undefined) return;
-    if (isGoMod) this.goDeclarations.setGoMod(file, text);
-    else await this.spanNames.updateFile(file, text);
+    if (text === undefined) return this.spanNames.removeFile(file);
+    if (!isGoMod) return this.spanNames.updateFile(file, text);
+    this.goDeclarations.setGoMod(file, text);
+    return true;
   }
 
   private async loadGoIfNeeded(): Promise<void> {

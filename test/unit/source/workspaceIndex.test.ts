@@ -70,6 +70,30 @@ describe('WorkspaceIndex', function () {
     assert.equal(index.goDeclarations.find('github.com/acme/shop/internal/order.(*Service).Create')?.line, 21);
   });
 
+  it('an edit that moves no span start and no Go declaration does not announce a change', async () => {
+    const events: WorkspaceIndexChange[] = [];
+    index.onDidChange((e) => events.push(e));
+    const checkout = file('web/checkout.ts');
+    await index.updateFile(checkout, `${fs.readFileSync(checkout, 'utf8')}\n// trailing comment\n`);
+    assert.deepEqual(events, []);
+    await index.updateFile(checkout, `// leading comment\n${fs.readFileSync(checkout, 'utf8')}`);
+    assert.deepEqual(events, [{ files: [checkout] }]);
+    assert.deepEqual(names('checkout.submit'), ['web/checkout.ts:9']);
+    // Go files always announce: a declaration may have moved even when no span start did.
+    const namesGo = file('internal/order/names.go');
+    await index.updateFile(namesGo, `${fs.readFileSync(namesGo, 'utf8')}\n`);
+    assert.equal(events.length, 2);
+  });
+
+  it('a directory created (or moved in) at once', async () => {
+    const dir = file('internal/shipping');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'ship.go'), 'package shipping\n\nfunc Ship() {\n\t_, span := tracer.Start(ctx, "shipping.ship")\n\tspan.End()\n}\n');
+    await index.updateFile(dir);
+    assert.deepEqual(names('shipping.ship'), ['internal/shipping/ship.go:4']);
+    assert.equal(index.goDeclarations.find('github.com/acme/shop/internal/shipping.Ship')?.line, 3);
+  });
+
   it('a file saved to disk is re-read when updateFile gets no text', async () => {
     const run = file('legacy/run.js');
     fs.writeFileSync(run, `\n\n${fs.readFileSync(run, 'utf8')}`);
