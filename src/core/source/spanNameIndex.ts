@@ -101,6 +101,14 @@ export class SpanNameIndex {
     return CALL_PREFILTER[grammar].test(text) || (grammar === 'go' && GO_PACKAGE_DECLARATION.test(text));
   }
 
+  /** Frees the compiled queries. */
+  dispose(): void {
+    for (const query of this.queries.values()) query.delete();
+    this.queries.clear();
+    this.entries.clear();
+    this.byName = undefined;
+  }
+
   get fileCount(): number {
     return this.entries.size;
   }

@@ -28,6 +28,11 @@ const nodeRequire: NodeRequire =
 
 /** The emscripten runtime is one per process. */
 let runtimeReady: Promise<void> | undefined;
+/**
+ * Grammars by .wasm path, shared by every TreeSitter of the process: a loaded grammar lives in the runtime's
+ * heap for good, and the extension builds a new index on every rebuild.
+ */
+const languagesByPath = new Map<string, Promise<Language>>();
 
 /**
  * web-tree-sitter with the grammars loaded lazily, once per language. The wasm bytes are read here and handed
@@ -63,13 +68,28 @@ export class TreeSitter {
     return parser?.parse(text) ?? undefined;
   }
 
+  /** Frees this instance's parsers (the shared grammars stay loaded). */
+  dispose(): void {
+    for (const parser of this.parsers.values()) parser.delete();
+    this.parsers.clear();
+    this.loaded.clear();
+    this.languages.clear();
+  }
+
   private async loadUncached(id: GrammarId): Promise<Language> {
     runtimeReady ??= Parser.init({ wasmBinary: fs.readFileSync(this.wasmPath(RUNTIME)) }).catch((error: unknown) => {
       runtimeReady = undefined;
       throw error;
     });
     await runtimeReady;
-    const language = await Language.load(fs.readFileSync(this.wasmPath(GRAMMARS[id])));
+    const wasm = this.wasmPath(GRAMMARS[id]);
+    let shared = languagesByPath.get(wasm);
+    if (!shared) {
+      shared = Language.load(fs.readFileSync(wasm));
+      languagesByPath.set(wasm, shared);
+      shared.catch(() => languagesByPath.delete(wasm));
+    }
+    const language = await shared;
     const parser = new Parser();
     parser.setLanguage(language);
     this.parsers.set(id, parser);

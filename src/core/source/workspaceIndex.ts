@@ -122,6 +122,8 @@ export class WorkspaceIndex implements Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.spanNames.dispose();
+    this.treeSitter.dispose();
   }
 
   /** Inside a root, not under a skipped directory, not excluded. */
