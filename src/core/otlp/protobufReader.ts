@@ -14,8 +14,6 @@ export const enum WireType {
 /** Groups nest through recursion; a hostile payload must not be able to exhaust the stack. */
 const MAX_GROUP_DEPTH = 32;
 
-const float64 = new Float64Array(1);
-const float64Bytes = new Uint8Array(float64.buffer);
 
 /**
  * A cursor over protobuf wire-format bytes. Every read is bounds-checked against the buffer and throws
@@ -25,11 +23,14 @@ const float64Bytes = new Uint8Array(float64.buffer);
  */
 export class ProtobufReader {
   readonly buf: Uint8Array;
+  /** The same bytes, for multi-byte little-endian loads. */
+  readonly view: DataView;
   pos: number;
   readonly end: number;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
   }
@@ -128,9 +129,8 @@ export class ProtobufReader {
     if (pos + 4 > this.end) {
       throw this.truncated('fixed32');
     }
-    const buf = this.buf;
     this.pos = pos + 4;
-    return (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16)) + buf[pos + 3] * 0x1000000;
+    return this.view.getUint32(pos, true);
   }
 
   double(): number {
@@ -138,12 +138,8 @@ export class ProtobufReader {
     if (pos + 8 > this.end) {
       throw this.truncated('double');
     }
-    const buf = this.buf;
-    for (let i = 0; i < 8; i++) {
-      float64Bytes[i] = buf[pos + i];
-    }
     this.pos = pos + 8;
-    return float64[0];
+    return this.view.getFloat64(pos, true);
   }
 
   /** Reads a length prefix and returns where the delimited payload ends; `pos` is left at its first byte. */
@@ -170,7 +166,7 @@ export class ProtobufReader {
     const end = this.messageEnd();
     const start = this.pos;
     this.pos = end;
-    return decodeUtf8(this.buf, start, end);
+    return decodeUtf8(this.buf, this.view, start, end);
   }
 
   /** Skips one field whose tag has just been read, whatever its wire type (groups included). */

@@ -11,12 +11,14 @@ const MAX_CACHED_LENGTH = 96;
 // Each slot's bytes live in one pool at slot * MAX_CACHED_LENGTH: no object per entry, and the compare walks
 // two plain byte arrays. A length of -1 marks an empty slot.
 const cachedBytes = new Uint8Array(CACHE_SIZE * MAX_CACHED_LENGTH);
+const cachedView = new DataView(cachedBytes.buffer);
 const cachedLengths = new Int32Array(CACHE_SIZE).fill(-1);
 const cachedStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
 
 const decoder = new TextDecoder('utf-8');
 
-export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+/** `view` is a DataView over the same bytes as `buf`: it reads four bytes per load, unaligned. */
+export function decodeUtf8(buf: Uint8Array, view: DataView, start: number, end: number): string {
   const length = end - start;
   if (length === 0) {
     return '';
@@ -34,11 +36,11 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number): string 
     }
   } else {
     const middle = start + (length >> 1) - 2;
-    hash = Math.imul(hash ^ word(buf, start), 16777619);
-    hash = Math.imul(hash ^ word(buf, start + 4), 16777619);
-    hash = Math.imul(hash ^ word(buf, middle), 16777619);
-    hash = Math.imul(hash ^ word(buf, end - 8), 16777619);
-    hash = Math.imul(hash ^ word(buf, end - 4), 16777619);
+    hash = Math.imul(hash ^ view.getInt32(start, true), 16777619);
+    hash = Math.imul(hash ^ view.getInt32(start + 4, true), 16777619);
+    hash = Math.imul(hash ^ view.getInt32(middle, true), 16777619);
+    hash = Math.imul(hash ^ view.getInt32(end - 8, true), 16777619);
+    hash = Math.imul(hash ^ view.getInt32(end - 4, true), 16777619);
   }
   hash ^= hash >>> 15;
   hash = Math.imul(hash, 0x2c1b3c6d);
@@ -47,11 +49,17 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number): string 
   const base = slot * MAX_CACHED_LENGTH;
   if (cachedLengths[slot] === length) {
     let i = 0;
-    while (i < length && cachedBytes[base + i] === buf[start + i]) {
-      i++;
+    const wordsEnd = length - 3;
+    while (i < wordsEnd && cachedView.getInt32(base + i, true) === view.getInt32(start + i, true)) {
+      i += 4;
     }
-    if (i === length) {
-      return cachedStrings[slot];
+    if (i >= wordsEnd) {
+      while (i < length && cachedBytes[base + i] === buf[start + i]) {
+        i++;
+      }
+      if (i === length) {
+        return cachedStrings[slot];
+      }
     }
   }
   const text = asciiToString(buf, start, length) ?? decoder.decode(buf.subarray(start, end));
@@ -61,10 +69,6 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number): string 
   cachedLengths[slot] = length;
   cachedStrings[slot] = text;
   return text;
-}
-
-function word(buf: Uint8Array, at: number): number {
-  return buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24);
 }
 
 /** The string when every byte is ASCII, else undefined (the caller then decodes UTF-8 properly). */
