@@ -46,7 +46,6 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     decorations,
     locations,
     traces,
-    new StatusBar(receiver, store),
     indexer.onDidChangeMapping(() => store.relocate()),
     settings.onDidChange(({ previous, current }) => {
       if (previous.store.maxSpans !== current.store.maxSpans) {
@@ -60,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   logger.info(`Span Lens ${String(context.extension.packageJSON.version)} activated.`);
   indexer.start();
   void receiver.startIfAllowed();
+  // After the start was asked for, so the item's first text is the receiver's real state.
+  context.subscriptions.push(new StatusBar(receiver, store));
 
   return {
     store,

@@ -6,7 +6,7 @@ import { formatAgo, formatCount, formatDuration, plural } from './format';
 import { commandUri, escapeMarkdown } from './markdownText';
 import { errorMessage, keyAttributes, shortTraceId, statusText } from './spanSummary';
 
-const MAX_SPANS_SHOWN = 8;
+const MAX_SPANS_SHOWN = 6;
 
 const MAPPED_VIA: Record<MappingStrategy, string> = {
   'code-attributes': '`code.*` attributes',
@@ -66,13 +66,13 @@ export function hoverMarkdown(stats: LocationStatsSnapshot, nowMs: number): vsco
   return md;
 }
 
-/** `12 ms · Error: timeout · order-service · trace 4bf92f35 · http.route=/orders/:id · Copy trace id · Open trace` */
+/** One span: `12 ms · Error: timeout · order-service · trace 4bf92f35 · http.route=/orders/:id · Copy trace id · Open trace` (status only for errors). */
 function spanLine(span: Span): string {
   const status = statusText(span);
   const message = status === 'Error' ? errorMessage(span) : undefined;
   const parts = [
     `**${formatDuration(span.durationMs)}**`,
-    status === 'Error' ? `$(error) Error${message ? `: ${escapeMarkdown(message, 80)}` : ''}` : status,
+    ...(status === 'Error' ? [`$(error) Error${message ? `: ${escapeMarkdown(message, 80)}` : ''}`] : []),
     escapeMarkdown(span.resource.serviceName, 40),
     `trace ${escapeMarkdown(shortTraceId(span.traceId))}`,
     ...keyAttributes(span, 3).map(({ key, value }) => `${escapeMarkdown(key)}=${escapeMarkdown(value, 60)}`),

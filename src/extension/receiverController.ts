@@ -120,6 +120,11 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   start(): Promise<void> {
+    if (!this.isActive) {
+      // Said at once, so nothing shows "off" while the start waits its turn in the queue.
+      const { host, httpPort } = this.settings.current.receiver;
+      this.setState({ kind: 'starting', host, port: httpPort });
+    }
     return this.enqueue(() => this.doStart());
   }
 

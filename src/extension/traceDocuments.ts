@@ -46,7 +46,7 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
     const tree = traceTree(
       trace,
       (span) => this.locator.locate(span),
-      (file) => vscode.workspace.asRelativePath(file, true),
+      (file) => vscode.workspace.asRelativePath(file),
     );
     return `${JSON.stringify(tree, null, 2)}\n`;
   }
