@@ -53,7 +53,7 @@ describe('OtlpHttpReceiver', () => {
     it('accepts protobuf and answers an empty ExportTraceServiceResponse in protobuf', async () => {
       const spans = await sdkSpans(3, 'orders', (i) => ({ 'http.route': `/orders/${i}`, retries: i, cached: i % 2 === 0 }));
       const reply = await postTraces(port, protobufBody(spans), PROTOBUF);
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
       assert.equal(reply.headers['content-type'], PROTOBUF);
       assert.equal(reply.body.byteLength, 0);
       assert.equal(decodeTraceResponse(reply).partialSuccess, undefined);
@@ -69,7 +69,7 @@ describe('OtlpHttpReceiver', () => {
     it('accepts JSON with a charset parameter and answers in JSON', async () => {
       const spans = await sdkSpans(2, 'billing');
       const reply = await postTraces(port, jsonBody(spans), 'application/json; charset=utf-8');
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
       assert.equal(reply.headers['content-type'], JSON_TYPE);
       assert.deepEqual(JSON.parse(reply.body.toString()), {});
       assert.deepEqual(receivedIds().sort(), spanIds(spans).sort());
@@ -80,7 +80,7 @@ describe('OtlpHttpReceiver', () => {
       it(`accepts gzip-compressed ${label}`, async () => {
         const spans = await sdkSpans(5);
         const reply = await postTraces(port, gzip(encode(spans)), type, { 'Content-Encoding': 'gzip' });
-        assert.equal(reply.status, 200);
+        assert.equal(reply.status, 200, reply.body.toString());
         assert.deepEqual(receivedIds().sort(), spanIds(spans).sort());
         assert.equal(batches[0].gzip, true);
       });
@@ -89,7 +89,7 @@ describe('OtlpHttpReceiver', () => {
     it('accepts Content-Encoding: identity', async () => {
       const spans = await sdkSpans(1);
       const reply = await postTraces(port, protobufBody(spans), PROTOBUF, { 'Content-Encoding': 'identity' });
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
       assert.equal(receivedIds().length, 1);
     });
 
@@ -98,7 +98,7 @@ describe('OtlpHttpReceiver', () => {
       const request = JSON.parse(Buffer.from(jsonBody(spans)).toString()) as { resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[] };
       request.resourceSpans[0].scopeSpans[0].spans[1].traceId = 'not-a-trace-id';
       const reply = await postTraces(port, Buffer.from(JSON.stringify(request)), JSON_TYPE);
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
       const partial = decodeTraceResponse(reply).partialSuccess;
       assert.equal(Number(partial?.rejectedSpans), 1);
       assert.match(String(partial?.errorMessage), /trace id/);
@@ -116,7 +116,7 @@ describe('OtlpHttpReceiver', () => {
       };
       const spans = await sdkSpans(4, 'checkout', (i) => ({ i }), zeroFirstTrace);
       const reply = await postTraces(port, protobufBody(spans), PROTOBUF);
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
       assert.equal(reply.headers['content-type'], PROTOBUF);
       const partial = decodeTraceResponse(reply).partialSuccess;
       assert.equal(Number(partial?.rejectedSpans), 1);
@@ -223,7 +223,7 @@ describe('OtlpHttpReceiver', () => {
     it('ignores the query string when routing', async () => {
       const spans = await sdkSpans(1);
       const reply = await request(port, '/v1/traces?tenant=a', protobufBody(spans), { headers: { 'Content-Type': PROTOBUF } });
-      assert.equal(reply.status, 200);
+      assert.equal(reply.status, 200, reply.body.toString());
     });
   });
 
