@@ -1,9 +1,11 @@
 /** The "Span Lens" view in the Explorer: services, and under each the source lines its spans map to, with stats. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LocationStatsSnapshot, SpanStore } from '../core/model';
 import { Coalescer } from './coalescer';
 import { formatAnnotation, formatCount, plural } from './format';
 import { hoverMarkdown } from './hover';
+import { escapeMarkdown } from './markdownText';
 
 export const LOCATIONS_VIEW_ID = 'spanLens.locations';
 const REFRESH_INTERVAL_MS = 500;
@@ -65,8 +67,11 @@ export class LocationsView implements vscode.TreeDataProvider<Node>, vscode.Disp
     const uri = vscode.Uri.file(stats.location.file);
     const names = stats.spanNames;
     const item = new vscode.TreeItem(names.length > 1 ? `${names[0]} +${names.length - 1}` : (names[0] ?? '(unnamed)'));
-    item.description = `${formatAnnotation(stats)} · ${vscode.workspace.asRelativePath(uri, false)}:${stats.location.line}`;
-    item.tooltip = hoverMarkdown(stats, Date.now());
+    // The file name and line first: the width of the Explorer cuts the end off.
+    item.description = `${path.basename(stats.location.file)}:${stats.location.line} · ${formatAnnotation(stats)}`;
+    const tooltip = hoverMarkdown(stats, Date.now());
+    tooltip.appendMarkdown(` · ${escapeMarkdown(vscode.workspace.asRelativePath(uri))}:${stats.location.line}`);
+    item.tooltip = tooltip;
     item.resourceUri = uri;
     item.iconPath = stats.errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('spanLens.annotationErrorForeground')) : new vscode.ThemeIcon('pulse');
     item.command = {
