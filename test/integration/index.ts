@@ -86,6 +86,12 @@ export function runSuites(options: RunOptions = {}): Promise<SuiteResults> {
 export async function run(): Promise<void> {
   const results = await runSuites();
   console.log(`[span-lens] integration: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  // The same totals file the other runners write, for scripts/test-all.mjs.
+  const totalsFile = process.env.SPAN_LENS_TOTALS_FILE;
+  if (totalsFile) {
+    const { passed, failed, skipped } = results;
+    fs.writeFileSync(totalsFile, JSON.stringify({ passed, failed, skipped }));
+  }
   if (results.failed > 0 || results.passed === 0) {
     throw new Error(`${results.failed} integration test(s) failed:\n${results.failures.map((f) => `- ${f.title}: ${f.error}`).join('\n')}`);
   }
