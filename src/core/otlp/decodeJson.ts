@@ -45,7 +45,14 @@ const STATUS_CODES: Record<string, number> = {
   STATUS_CODE_ERROR: 2,
 };
 
-export function decodeTraceRequestJson(text: string): DecodedTraceRequest {
+const utf8 = new TextDecoder('utf-8');
+
+/** Takes the request body as text, or as the raw UTF-8 bytes (a leading byte-order mark is ignored either way). */
+export function decodeTraceRequestJson(body: string | Uint8Array): DecodedTraceRequest {
+  let text = typeof body === 'string' ? body : utf8.decode(body);
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+  }
   let root: unknown;
   try {
     root = JSON.parse(text);

@@ -144,6 +144,14 @@ describe('decodeTraceRequestJson', () => {
     assert.deepStrictEqual(decode(camelRequest()), decodeTraceRequestProtobuf(protobuf));
   });
 
+  it('takes the body as UTF-8 bytes too, and ignores a byte-order mark', () => {
+    const text = JSON.stringify(camelRequest());
+    const expected = decodeTraceRequestJson(text);
+    assert.deepStrictEqual(decodeTraceRequestJson(new TextEncoder().encode(text)), expected);
+    assert.deepStrictEqual(decodeTraceRequestJson('\ufeff' + text), expected);
+    assert.deepStrictEqual(decodeTraceRequestJson(Buffer.from('\ufeff' + text)), expected);
+  });
+
   it('accepts snake_case keys everywhere', () => {
     const snake = snakeRequest();
     assert.ok(JSON.stringify(snake).includes('"resource_spans"') && JSON.stringify(snake).includes('"start_time_unix_nano"'));

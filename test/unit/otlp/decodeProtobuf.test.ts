@@ -127,6 +127,15 @@ describe('decodeTraceRequestProtobuf', () => {
     });
   });
 
+  it('decodes a Node Buffer that is a slice of a larger allocation', () => {
+    const bytes = request();
+    const pool = Buffer.alloc(bytes.length + 13, 0xee);
+    pool.set(bytes, 7);
+    assert.deepStrictEqual(decodeTraceRequestProtobuf(pool.subarray(7, 7 + bytes.length)), decodeTraceRequestProtobuf(bytes));
+    const plain = new Uint8Array(pool.buffer, pool.byteOffset + 7, bytes.length);
+    assert.deepStrictEqual(decodeTraceRequestProtobuf(plain), decodeTraceRequestProtobuf(bytes));
+  });
+
   it('skips unknown fields of every wire type at every message level', () => {
     const plain = decodeTraceRequestProtobuf(request());
     const withUnknown = decodeTraceRequestProtobuf(request(() => unknownFieldsOfEveryType()));
