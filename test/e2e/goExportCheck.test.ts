@@ -22,7 +22,8 @@ describe('Go exporter → receiver: every span sent is received, none twice', fu
   let exportcheck: string;
 
   before(async function () {
-    this.timeout(600_000);
+    // A cold `go build` of gin, grpc and the OTel SDK takes minutes on a busy 2-core machine.
+    this.timeout(1_200_000);
     exportcheck = await buildExportCheck();
   });
 

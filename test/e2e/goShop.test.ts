@@ -22,7 +22,8 @@ describe('go-shop end to end: Go services → spanlens receive → report', func
   let traffic: TrafficSummary;
 
   before(async function () {
-    this.timeout(600_000);
+    // A cold `go build` of gin, grpc and the OTel SDK takes minutes on a busy 2-core machine.
+    this.timeout(1_200_000);
     const bins = await buildGoShop();
     try {
       const cli = await CliReceiver.start(group, GO_SHOP, path.join(scratch, 'report.json'));

@@ -67,7 +67,7 @@ async function stopCleanly(service: ManagedProcess): Promise<void> {
 /** Runs cmd/traffic to completion and returns its summary. */
 export async function runTraffic(group: ProcessGroup, bins: GoShopBinaries, endpoint: string, target: string, args: string[]): Promise<TrafficSummary> {
   const traffic = group.start('traffic', bins.traffic, ['-target', target, ...args], { env: telemetryEnv(endpoint) });
-  const exit = await traffic.finished(120_000);
+  const exit = await traffic.finished(300_000);
   if (exit.code !== 0) {
     throw new Error(`traffic failed (${describeExit(exit)}):\n${traffic.tail()}`);
   }

@@ -31,7 +31,7 @@ type InventoryClient struct {
 func NewInventoryClient(baseURL string) *InventoryClient {
 	return &InventoryClient{
 		base: baseURL,
-		http: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport), Timeout: 5 * time.Second},
+		http: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport), Timeout: 10 * time.Second},
 	}
 }
 

@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg Config) Summary {
 	transport.MaxIdleConnsPerHost = cfg.Concurrency
 	g := &generator{
 		cfg:    cfg,
-		client: &http.Client{Transport: otelhttp.NewTransport(transport), Timeout: 10 * time.Second},
+		client: &http.Client{Transport: otelhttp.NewTransport(transport), Timeout: 30 * time.Second},
 		rec:    newRecorder(),
 	}
 
