@@ -12,6 +12,8 @@ interface KnownFile {
   native: string;
   /** Forward slashes, split: what telemetry paths are compared with. */
   segments: string[];
+  /** Segments below its workspace root: a suffix match this long covers the whole workspace path. */
+  depth: number;
 }
 
 const MAX_CACHED = 20_000;
@@ -56,7 +58,8 @@ export class PathResolver {
     if (!this.isInsideRoots(native)) return;
     const key = toKey(native);
     if (this.byKey.has(key)) return;
-    const known: KnownFile = { native, segments: key.split('/') };
+    const root = this.roots.find((r) => isInside(r, native)) ?? '';
+    const known: KnownFile = { native, segments: key.split('/'), depth: path.relative(root, native).split(path.sep).length };
     this.byKey.set(key, known);
     push(this.byBaseName, baseName(known), known);
     push(this.byLowerBaseName, baseName(known).toLowerCase(), known);
@@ -139,10 +142,7 @@ export class PathResolver {
     return undefined;
   }
 
-  /**
-   * The known file sharing the most trailing path segments; ties go to the shortest workspace path, then the
-   * alphabetically first, so the answer never depends on the order files were found in.
-   */
+  /** The known file sharing the most trailing path segments, if exactly one does. */
   private longestSuffix(telemetryPath: string): string | undefined {
     let segments = telemetryPath.split('/').filter((s) => s !== '' && s !== '.');
     const lastParent = segments.lastIndexOf('..');
@@ -157,18 +157,26 @@ export class PathResolver {
   }
 }
 
+/**
+ * The candidate sharing the most trailing segments. Among equals, the one whose whole workspace path matched
+ * (`/app/internal/x.go` → `internal/x.go`, not `pkg/y/internal/x.go`). A tie beyond that means the telemetry path
+ * cannot tell the files apart (three `main.go`, a path from outside the workspace): no answer beats a wrong line.
+ */
 function pickLongestSuffix(candidates: KnownFile[], segments: string[], ignoreCase: boolean): string | undefined {
-  let best: KnownFile | undefined;
   let bestLength = 0;
+  let best: KnownFile[] = [];
   for (const candidate of candidates) {
     const length = commonSuffixLength(candidate.segments, segments, ignoreCase);
-    if (length === 0) continue;
-    if (!best || length > bestLength || (length === bestLength && shorterOrFirst(candidate.native, best.native))) {
-      best = candidate;
+    if (length === 0 || length < bestLength) continue;
+    if (length > bestLength) {
       bestLength = length;
+      best = [];
     }
+    best.push(candidate);
   }
-  return best?.native;
+  if (best.length === 1) return best[0].native;
+  const whole = best.filter((candidate) => candidate.depth <= bestLength);
+  return whole.length === 1 ? whole[0].native : undefined;
 }
 
 function commonSuffixLength(a: string[], b: string[], ignoreCase: boolean): number {
@@ -180,10 +188,6 @@ function commonSuffixLength(a: string[], b: string[], ignoreCase: boolean): numb
     n++;
   }
   return n;
-}
-
-function shorterOrFirst(a: string, b: string): boolean {
-  return a.length !== b.length ? a.length < b.length : a < b;
 }
 
 function normalizeTelemetryPath(raw: string): string {

@@ -40,14 +40,22 @@ describe('PathResolver', () => {
     assert.equal(resolver().resolve('internal/order/service.go'), file('internal/order/service.go'));
   });
 
-  it('breaks ties between equally long suffixes by the shortest workspace path, whatever the insertion order', () => {
+  it('prefers, among equally long suffixes, the file whose whole workspace path matched', () => {
     const forward = resolver();
-    assert.equal(forward.resolve('/somewhere/else/main.go'), file('cmd/order/main.go'));
+    // internal/order/service.go and pkg/shop/internal/order/service.go both share three segments; only the first is whole.
+    assert.equal(forward.resolve('/app/internal/order/service.go'), file('internal/order/service.go'));
     const backward = new PathResolver([WS]);
     for (const f of [...FILES].reverse()) backward.addFile(file(f));
-    assert.equal(backward.resolve('/somewhere/else/main.go'), file('cmd/order/main.go'));
-    // service.go: internal/order (25 chars) is shorter than internal/inventory and pkg/shop/...
-    assert.equal(forward.resolve('/x/service.go'), file('internal/order/service.go'));
+    assert.equal(backward.resolve('/app/internal/order/service.go'), file('internal/order/service.go'));
+  });
+
+  it('answers nothing when the telemetry path cannot tell files apart', () => {
+    // Three segments of /somewhere/else/main.go: only the name matches, and two files carry it.
+    assert.equal(resolver().resolve('/somewhere/else/main.go'), undefined);
+    assert.equal(resolver().resolve('/x/service.go'), undefined);
+    assert.equal(resolver().resolve('/work/test/go-exportcheck/main.go'), undefined);
+    // A unique name still resolves on the name alone.
+    assert.equal(resolver().resolve('/elsewhere/Billing.java'), file('billing/src/main/java/com/acme/shop/billing/Billing.java'));
   });
 
   it('normalizes Windows backslashes and drive letters', () => {
@@ -70,8 +78,8 @@ describe('PathResolver', () => {
   it('a mapping with Windows separators on either side', () => {
     const r = resolver([{ from: 'D:\\agent\\work\\svc-b\\', to: '${workspaceFolder}\\cmd\\inventory' }]);
     assert.equal(r.resolve('D:\\agent\\work\\svc-b\\main.go'), file('cmd/inventory/main.go'));
-    // Unmapped, the tie between the two main.go files goes to the shorter path.
-    assert.equal(resolver().resolve('D:\\agent\\work\\svc-b\\main.go'), file('cmd/order/main.go'));
+    // Unmapped, two main.go files tie on the name alone: no answer.
+    assert.equal(resolver().resolve('D:\\agent\\work\\svc-b\\main.go'), undefined);
   });
 
   it('never answers with a file outside the workspace roots', () => {
@@ -80,7 +88,9 @@ describe('PathResolver', () => {
     r.addFile(path.resolve(WS, '..', 'secrets', 'service.go'));
     assert.equal(r.resolve('/etc/passwd'), undefined);
     assert.equal(r.resolve('/app/passwd'), undefined);
-    assert.equal(r.resolve('../secrets/service.go'), file('internal/order/service.go'));
+    // Only the name is left after the last `..`, and three files carry it: no answer, and never the outside file.
+    assert.equal(r.resolve('../secrets/service.go'), undefined);
+    assert.equal(r.resolve('../secrets/tasks.py'), file('worker/tasks.py'));
     assert.equal(r.resolve('../../../../etc/passwd'), undefined);
     assert.equal(r.has('/etc/passwd'), false);
   });
