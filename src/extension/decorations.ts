@@ -44,6 +44,8 @@ export class AnnotationDecorations implements vscode.Disposable {
     private readonly store: SpanStore,
     private readonly settings: Settings,
     logger: Logger,
+    /** False while the source index lags behind the document's text (unsaved edits not yet indexed). */
+    private readonly linesAreCurrent: (document: vscode.TextDocument) => boolean,
   ) {
     this.repaint = new Coalescer(() => this.paint(), REPAINT_INTERVAL_MS, (error) =>
       logger.error('Updating line annotations failed:', error),
@@ -130,6 +132,10 @@ export class AnnotationDecorations implements vscode.Disposable {
       const file = editor.document.uri.fsPath;
       const known = this.painted.get(editor);
       if (known && dirty !== 'all' && !dirty.has(file)) {
+        continue;
+      }
+      // Painting store lines onto newer text would jump annotations back; the index update's re-map repaints.
+      if (known && !this.linesAreCurrent(editor.document)) {
         continue;
       }
       const stats = enabled && editor.document.uri.scheme === 'file' ? this.store.statsForFile(file) : [];

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const indexer = new WorkspaceIndexer(settings, logger, __dirname);
   const store = new SpanStore({ maxSpans: settings.current.store.maxSpans, locator: indexer.locator });
   const receiver = new ReceiverController(store, settings, logger);
-  const decorations = new AnnotationDecorations(store, settings, logger);
+  const decorations = new AnnotationDecorations(store, settings, logger, (document) => indexer.isCurrent(document));
   const locations = new LocationsView(store);
   const traces = new TraceDocuments(store, indexer.locator);
   receiverForShutdown = receiver;

@@ -14,8 +14,8 @@ const EDIT_DEBOUNCE_MS = 200;
 const FILE_EVENT_INTERVAL_MS = 300;
 const RELOCATE_INTERVAL_MS = 250;
 
-/** Path -> editor text to index (unsaved buffer), `undefined` to read the disk, `null` when the file went away. */
-type PendingUpdate = string | undefined | null;
+/** Path -> an editor's text (unsaved buffer) and its version, `undefined` to read the disk, `null` when it went away. */
+type PendingUpdate = { text: string; version: number } | undefined | null;
 
 export class WorkspaceIndexer implements vscode.Disposable {
   private index: WorkspaceIndex | undefined;
@@ -24,6 +24,9 @@ export class WorkspaceIndexer implements vscode.Disposable {
   /** Index work runs one piece at a time, in order: a rebuild never interleaves with file updates. */
   private work: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, PendingUpdate>();
+  /** Path -> newest version of an edited buffer, and the version whose text the index holds. */
+  private readonly editedVersions = new Map<string, number>();
+  private readonly indexedVersions = new Map<string, number>();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
   private readonly applyPending: Coalescer;
   private readonly relocate: Coalescer;
@@ -153,6 +156,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
       }),
       // Reverted or closed without saving: the disk is the truth again.
       vscode.workspace.onDidCloseTextDocument((document) => {
+        this.editedVersions.delete(document.uri.fsPath);
+        this.indexedVersions.delete(document.uri.fsPath);
         if (document.uri.scheme === 'file') {
           this.queue(document.uri, undefined);
         }
@@ -173,12 +178,13 @@ export class WorkspaceIndexer implements vscode.Disposable {
       return;
     }
     const key = document.uri.toString();
+    this.editedVersions.set(document.uri.fsPath, document.version);
     clearTimeout(this.editTimers.get(key));
     this.editTimers.set(
       key,
       setTimeout(() => {
         this.editTimers.delete(key);
-        this.queue(document.uri, document.isClosed ? undefined : document.getText());
+        this.queue(document.uri, bufferOf(document));
       }, EDIT_DEBOUNCE_MS),
     );
   }
@@ -189,9 +195,18 @@ export class WorkspaceIndexer implements vscode.Disposable {
       this.editTimers.delete(key);
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
       if (document) {
-        this.queue(document.uri, document.isClosed ? undefined : document.getText());
+        this.queue(document.uri, bufferOf(document));
       }
     }
+  }
+
+  /**
+   * Whether the index has seen this version of the document. While the user types, lines the store reports
+   * still refer to older text: the editor then keeps its decorations where VS Code moved them.
+   */
+  isCurrent(document: vscode.TextDocument): boolean {
+    const edited = this.editedVersions.get(document.uri.fsPath);
+    return edited === undefined || this.indexedVersions.get(document.uri.fsPath) === document.version;
   }
 
   private drainPending(): Promise<void> {
@@ -206,7 +221,10 @@ export class WorkspaceIndexer implements vscode.Disposable {
         if (update === null) {
           index.removeFile(file);
         } else {
-          await index.updateFile(file, update);
+          await index.updateFile(file, update?.text);
+          if (update) {
+            this.indexedVersions.set(file, update.version);
+          }
         }
       }
     });
@@ -230,4 +248,8 @@ export class WorkspaceIndexer implements vscode.Disposable {
     this.index?.dispose();
     this.index = undefined;
   }
+}
+
+function bufferOf(document: vscode.TextDocument): PendingUpdate {
+  return document.isClosed ? undefined : { text: document.getText(), version: document.version };
 }
