@@ -38,8 +38,6 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   receiverForShutdown = receiver;
 
   context.subscriptions.push(
-    logger,
-    settings,
     store,
     indexer,
     receiver,
@@ -54,6 +52,9 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     }),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new SpanHoverProvider(store)),
     ...registerCommands({ store, receiver, indexer, settings, logger, traces }),
+    // Last: the parts above may still log while they are disposed.
+    settings,
+    logger,
   );
 
   logger.info(`Span Lens ${String(context.extension.packageJSON.version)} activated.`);
