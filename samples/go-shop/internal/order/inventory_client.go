@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+
+	"github.com/span-lens/go-shop/internal/fault"
 )
 
 // Stock is the inventory service's answer for one SKU.
@@ -23,15 +25,18 @@ type Stock struct {
 // InventoryClient calls the inventory service. Its transport makes a client span per call
 // and injects the trace context, so the inventory's spans join the order's trace.
 type InventoryClient struct {
-	base string
-	http *http.Client
+	base  string
+	http  *http.Client
+	fault fault.Fault
 }
 
 // NewInventoryClient talks to the inventory service at baseURL (e.g. http://localhost:8082).
-func NewInventoryClient(baseURL string) *InventoryClient {
+// f selects a deliberate tracing mistake (fault.None: none).
+func NewInventoryClient(baseURL string, f fault.Fault) *InventoryClient {
 	return &InventoryClient{
-		base: baseURL,
-		http: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport), Timeout: 10 * time.Second},
+		base:  baseURL,
+		http:  &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport), Timeout: 10 * time.Second},
+		fault: f,
 	}
 }
 
@@ -67,7 +72,14 @@ func (c *InventoryClient) Reserve(ctx context.Context, orderID string, lines []L
 
 // do sends req and decodes a 200 answer into out; other answers become this package's errors.
 func (c *InventoryClient) do(req *http.Request, out any) error {
-	resp, err := c.http.Do(req)
+	var resp *http.Response
+	var err error
+	if c.fault == fault.DefaultClient {
+		// Fault default-client: the stock client has no otelhttp transport, so no client span and no traceparent header.
+		resp, err = http.DefaultClient.Do(req)
+	} else {
+		resp, err = c.http.Do(req)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInventory, err)
 	}

@@ -13,21 +13,36 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/span-lens/go-shop/internal/fault"
 	"github.com/span-lens/go-shop/internal/sim"
 )
 
 var tracer = otel.Tracer("github.com/span-lens/go-shop/internal/order")
 
+// loyaltyDelay is how long a placed order waits before its loyalty points are credited:
+// the ledger applies credits once the order has settled, well after the response is sent.
+const loyaltyDelay = 200 * time.Millisecond
+
 // Service places and looks up orders. Orders live in memory.
 type Service struct {
 	inventory *InventoryClient
+	events    *Events
+	fault     fault.Fault
 	mu        sync.RWMutex
 	orders    map[string]Order
+	// background counts the after-order goroutines, so Close can wait for them (and their spans).
+	background sync.WaitGroup
 }
 
-// NewService returns a Service that prices and reserves through inventory.
-func NewService(inventory *InventoryClient) *Service {
-	return &Service{inventory: inventory, orders: make(map[string]Order)}
+// NewService returns a Service that prices and reserves through inventory and announces
+// placed orders through events. f selects a deliberate tracing mistake (fault.None: none).
+func NewService(inventory *InventoryClient, events *Events, f fault.Fault) *Service {
+	return &Service{inventory: inventory, events: events, fault: f, orders: make(map[string]Order)}
+}
+
+// Close waits for the work that placed orders left running in the background.
+func (s *Service) Close() {
+	s.background.Wait()
 }
 
 // Create validates req, prices it with the inventory's current prices, reserves the
@@ -65,9 +80,58 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (Order, error) 
 	if err := s.save(ctx, o); err != nil {
 		return Order{}, fail(span, err)
 	}
+	s.events.Placed(ctx, o)
+	s.afterOrder(ctx, o)
 
 	span.SetAttributes(attribute.String("shop.order_id", o.ID), attribute.Int64("shop.total_cents", o.TotalCents))
 	return o, nil
+}
+
+// afterOrder starts the work that need not hold up the response: the audit record and the
+// loyalty credit. Both outlive the request, so neither may use its ctx as is: that ctx is
+// canceled as soon as the response is written. context.WithoutCancel keeps the trace and
+// drops the cancellation.
+func (s *Service) afterOrder(ctx context.Context, o Order) {
+	s.background.Add(2)
+	if s.fault == fault.BackgroundGoroutine {
+		// Fault background-goroutine: a fresh context loses the trace; the audit span starts a new one.
+		go s.audit(context.Background(), o)
+	} else {
+		go s.audit(context.WithoutCancel(ctx), o)
+	}
+	if s.fault == fault.CanceledContext {
+		// Fault canceled-context: the request's ctx is canceled by the time the credit is applied.
+		go s.loyalty(ctx, o)
+	} else {
+		go s.loyalty(context.WithoutCancel(ctx), o)
+	}
+}
+
+// audit writes the order to the audit log.
+func (s *Service) audit(ctx context.Context, o Order) {
+	defer s.background.Done()
+	ctx, span := tracer.Start(ctx, "order.audit", trace.WithAttributes(attribute.String("shop.order_id", o.ID)))
+	defer span.End()
+
+	if err := sim.Work(ctx, 700*time.Microsecond); err != nil {
+		_ = fail(span, err)
+	}
+}
+
+// loyalty credits the customer one point per whole currency unit spent, once the order has settled.
+func (s *Service) loyalty(ctx context.Context, o Order) {
+	defer s.background.Done()
+	time.Sleep(loyaltyDelay)
+
+	ctx, span := tracer.Start(ctx, "order.loyalty", trace.WithAttributes(
+		attribute.String("shop.customer", o.Customer),
+		attribute.Int64("shop.points", o.TotalCents/100),
+	))
+	defer span.End()
+
+	if err := sim.Work(ctx, time.Millisecond); err != nil {
+		_ = fail(span, err)
+	}
 }
 
 // Get returns a stored order. A missing order is an answer, not a failure of the lookup,

@@ -26,8 +26,25 @@ type Shutdown func(context.Context) error
 // Setup installs a global TracerProvider exporting to the OTLP/HTTP endpoint the standard
 // environment variables name (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
 // default http://localhost:4318). defaultServiceName is used unless OTEL_SERVICE_NAME is set.
-// extra options (e.g. another span processor) are appended to the provider's own.
+// extra options (e.g. another span processor) are appended to the provider's own. It also
+// installs the W3C trace-context and baggage propagator that instrumented clients and servers use.
 func Setup(ctx context.Context, defaultServiceName string, extra ...sdktrace.TracerProviderOption) (Shutdown, error) {
+	shutdown, err := SetupWithoutPropagator(ctx, defaultServiceName, extra...)
+	if err != nil {
+		return nil, err
+	}
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(
+		propagation.TraceContext{},
+		propagation.Baggage{},
+	))
+	return shutdown, nil
+}
+
+// SetupWithoutPropagator is Setup minus otel.SetTextMapPropagator: the mistake behind the
+// no-propagator fault. Spans are made and exported, but the global propagator stays the
+// no-op one, so instrumented clients inject no traceparent and servers extract none: every
+// call starts a new trace.
+func SetupWithoutPropagator(ctx context.Context, defaultServiceName string, extra ...sdktrace.TracerProviderOption) (Shutdown, error) {
 	exporter, err := otlptracehttp.New(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("otlp exporter: %w", err)
@@ -56,11 +73,6 @@ func Setup(ctx context.Context, defaultServiceName string, extra ...sdktrace.Tra
 	provider := sdktrace.NewTracerProvider(append(opts, extra...)...)
 
 	otel.SetTracerProvider(provider)
-	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(
-		propagation.TraceContext{},
-		propagation.Baggage{},
-	))
-
 	return provider.Shutdown, nil
 }
 
