@@ -1,0 +1,12 @@
+export {
+  FINDING_CODES,
+  FINDING_KINDS,
+  type BlameRefiner,
+  type EvidenceRole,
+  type Finding,
+  type FindingEvidence,
+  type FindingKind,
+} from './findingTypes';
+export { PropagationDetector, type FindingsEvent, type PropagationDetectorOptions } from './propagationDetector';
+export { HEALTHY_TO_CLEAR } from './findingBook';
+export { whyItMatters } from './findingTexts';

@@ -1,0 +1,504 @@
+import { locationKey, SpanKind, type SourceLocation, type Span, type SpanLocator } from '../model/span';
+import { Emitter, type Disposable, type Listener } from '../util/emitter';
+import { FindingBook, type FaultObservation } from './findingBook';
+import { findingMessages } from './findingTexts';
+import type { BlameRefiner, Finding, FindingEvidence, FindingKind } from './findingTypes';
+import {
+  clientTarget,
+  endedCanceled,
+  isLikelyOwnPeer,
+  isServiceCall,
+  peerName,
+  serverTarget,
+  targetsAgree,
+  type CallTarget,
+} from './spanFacts';
+import { SpanWindow, type WindowEntry } from './spanWindow';
+
+export interface PropagationDetectorOptions {
+  locator: SpanLocator;
+  refiner?: BlameRefiner;
+  /** How long after a span's arrival its missing counterpart may still come. Default 5000. */
+  graceMs?: number;
+  /** Milliseconds; the grace window is measured on it. Default Date.now. */
+  clock?: () => number;
+  /** How long received spans stay available as evidence. Default 2 minutes. */
+  windowMs?: number;
+  /** Most spans held as evidence. Default 50 000. */
+  maxSpans?: number;
+}
+
+/** VS Code's event shape: subscribe with a listener, dispose to stop. */
+export type FindingsEvent = (listener: Listener<{ findings: Finding[] }>) => Disposable;
+
+const DEFAULT_GRACE_MS = 5000;
+const DEFAULT_WINDOW_MS = 120_000;
+const DEFAULT_MAX_SPANS = 50_000;
+const REMEMBERED_IDS = 200_000;
+/** Every service runs on one machine (or shares its clock), but timestamps are taken at slightly different points. */
+const CLOCK_SLACK_MS = 25;
+/** Work started this soon after a request ended still counts as started by it. */
+const AFTER_REQUEST_MS = 1000;
+/** Longest time between a publish and its consumption that still pairs the two. */
+const MAX_QUEUE_DELAY_MS = 60_000;
+const MAX_ANCESTORS = 64;
+const MAX_CACHED_BLAMES = 5000;
+const MAX_REPORTERS = 10_000;
+
+interface PendingCheck {
+  entry: WindowEntry;
+  dueMs: number;
+}
+
+/**
+ * Finds broken trace-context propagation in the spans received, across traces and services. Each span is
+ * checked once its grace window has elapsed (`settle`), against the spans received around it.
+ */
+export class PropagationDetector implements Disposable {
+  private locator: SpanLocator;
+  private readonly refiner: BlameRefiner | undefined;
+  private readonly graceMs: number;
+  private readonly clock: () => number;
+  private readonly window: SpanWindow;
+  private readonly book = new FindingBook();
+  private pending: PendingCheck[] = [];
+  private pendingHead = 0;
+  /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
+  private readonly reportingPorts = new Set<number>();
+  private readonly reportingNames = new Set<string>();
+  private readonly blames = new Map<string, SourceLocation | null>();
+  private readonly changed = new Emitter<{ findings: Finding[] }>();
+  private dirty = false;
+
+  readonly onDidChange: FindingsEvent = this.changed.event;
+
+  constructor(options: PropagationDetectorOptions) {
+    this.locator = options.locator;
+    this.refiner = options.refiner;
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.clock = options.clock ?? Date.now;
+    this.window = new SpanWindow({
+      maxAgeMs: Math.max(options.windowMs ?? DEFAULT_WINDOW_MS, this.graceMs * 2),
+      maxSpans: options.maxSpans ?? DEFAULT_MAX_SPANS,
+      rememberedIds: REMEMBERED_IDS,
+    });
+  }
+
+  /** Any arrival order, any batch split. Checks whose grace window has elapsed run right away. */
+  add(spans: readonly Span[]): void {
+    const now = this.clock();
+    for (const span of spans) {
+      const entry = this.window.add(span, now);
+      if (!entry) continue;
+      this.noteReporter(span);
+      this.pending.push({ entry, dueMs: now + this.graceMs });
+    }
+    this.window.evict(now);
+    this.runDue(now);
+    this.announce();
+  }
+
+  /** Evaluates every span whose grace window has elapsed by `nowMs`. */
+  settle(nowMs: number = this.clock()): void {
+    this.runDue(nowMs);
+    this.announce();
+  }
+
+  /** End of input: nothing more can arrive, so every pending check is decided now. */
+  settleAll(): void {
+    this.runDue(Number.POSITIVE_INFINITY);
+    this.announce();
+  }
+
+  findings(): Finding[] {
+    return this.book.list();
+  }
+
+  /** The workspace changed: later blames use the new locator (findings already made keep their lines). */
+  setLocator(locator: SpanLocator): void {
+    this.locator = locator;
+    this.blames.clear();
+  }
+
+  clear(): void {
+    this.window.clear();
+    this.pending = [];
+    this.pendingHead = 0;
+    this.reportingPorts.clear();
+    this.reportingNames.clear();
+    this.blames.clear();
+    if (this.book.clear()) this.dirty = true;
+    this.announce();
+  }
+
+  dispose(): void {
+    this.clear();
+    this.changed.dispose();
+  }
+
+  private runDue(nowMs: number): void {
+    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead].dueMs <= nowMs) {
+      const { entry } = this.pending[this.pendingHead++];
+      if (entry.alive) this.check(entry, nowMs);
+    }
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private announce(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.changed.fire({ findings: this.book.list() });
+  }
+
+  private check(entry: WindowEntry, nowMs: number): void {
+    const span = entry.span;
+    if (span.parentSpanId) this.checkChild(entry, nowMs);
+    else if (span.kind === SpanKind.Server) this.checkServerRoot(entry, nowMs);
+    else if (span.kind === SpanKind.Consumer) this.checkConsumerRoot(entry, nowMs);
+    else this.checkDetached(entry, nowMs);
+    if (span.kind === SpanKind.Client) this.checkCall(entry, nowMs);
+    else if (span.kind === SpanKind.Producer) this.checkPublish(entry, nowMs);
+  }
+
+  // ---- orphan-span, canceled-context (and healthy spans for detached-async)
+
+  private checkChild(entry: WindowEntry, nowMs: number): void {
+    const span = entry.span;
+    if (!this.window.wasSeen(span.traceId, span.parentSpanId)) {
+      this.fault(
+        {
+          kind: 'orphan-span',
+          blamed: entry,
+          message: findingMessages.orphan(span.resource.serviceName, span.name),
+          evidence: [evidence('orphan', entry)],
+        },
+        nowMs,
+      );
+      return;
+    }
+    this.healthy('orphan-span', entry);
+    const parent = this.window.parentOf(entry);
+    if (parent && endedCanceled(span) && entry.endMs > parent.endMs) {
+      this.fault(
+        {
+          kind: 'canceled-context',
+          blamed: entry,
+          message: findingMessages.canceled(span.name),
+          evidence: [evidence('canceled', entry), evidence('parent', parent)],
+        },
+        nowMs,
+      );
+    } else if (parent) {
+      this.healthy('canceled-context', entry);
+    }
+    this.healthy('detached-async', entry);
+  }
+
+  // ---- disconnected-server, uninstrumented-client, silent-service
+
+  private checkServerRoot(server: WindowEntry, nowMs: number): void {
+    if (server.explained) return;
+    const caller = this.findCaller(server);
+    if (caller) {
+      this.disconnected(caller, server, nowMs);
+      return;
+    }
+    this.checkUninstrumented(server, nowMs);
+  }
+
+  /** A CLIENT span of another trace, with no child, aimed at this server and lasting through it. */
+  private findCaller(server: WindowEntry): WindowEntry | undefined {
+    const target = serverTarget(server.span);
+    let best: WindowEntry | undefined;
+    for (const timeline of this.window.allTimelines()) {
+      for (const client of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
+        if (client.span.kind !== SpanKind.Client || !this.isUnansweredCall(client, server)) continue;
+        if (!targetsAgree(clientTarget(client.span), target, server.span.resource.serviceName)) continue;
+        if (!best || client.span.durationMs < best.span.durationMs) best = client;
+      }
+    }
+    return best;
+  }
+
+  private isUnansweredCall(client: WindowEntry, server: WindowEntry): boolean {
+    return client.span.traceId !== server.span.traceId && !client.explained && this.window.children(client).length === 0;
+  }
+
+  private disconnected(caller: WindowEntry, server: WindowEntry, nowMs: number): void {
+    caller.explained = true;
+    server.explained = true;
+    const callee = server.span.resource.serviceName;
+    this.fault(
+      {
+        kind: 'disconnected-server',
+        blamed: caller,
+        peer: callee,
+        message: findingMessages.disconnected(callee),
+        evidence: [evidence('caller', caller), evidence('callee', server)],
+      },
+      nowMs,
+    );
+    this.healthy('silent-service', caller, peerName(clientTarget(caller.span)));
+  }
+
+  /**
+   * A root SERVER span inside a span of another service, with no client span there: the innermost such span is
+   * where the uninstrumented call is made. Shown once it happened under two different calling spans.
+   */
+  private checkUninstrumented(server: WindowEntry, nowMs: number): void {
+    const service = server.span.resource.serviceName;
+    let innermost: WindowEntry | undefined;
+    for (const timeline of this.window.allTimelines()) {
+      if (timeline.service === service) continue;
+      for (const outer of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
+        if (!innermost || outer.span.durationMs < innermost.span.durationMs) innermost = outer;
+      }
+    }
+    if (!innermost || innermost.span.kind === SpanKind.Client || innermost.span.kind === SpanKind.Producer) return;
+    this.fault(
+      {
+        kind: 'uninstrumented-client',
+        blamed: innermost,
+        peer: service,
+        message: findingMessages.uninstrumented(service),
+        evidence: [evidence('caller', innermost), evidence('callee', server)],
+        distinctBy: innermost.key,
+      },
+      nowMs,
+    );
+  }
+
+  private checkCall(client: WindowEntry, nowMs: number): void {
+    const target = clientTarget(client.span);
+    const children = this.window.children(client);
+    if (children.length > 0) {
+      const callee = children[0].span.resource.serviceName;
+      this.healthy('disconnected-server', client, callee);
+      this.healthy('uninstrumented-client', client, callee);
+      this.healthy('silent-service', client, peerName(target));
+      return;
+    }
+    if (client.explained) return;
+    const server = this.findRootServer(client, target);
+    if (server) {
+      this.disconnected(client, server, nowMs);
+      return;
+    }
+    const peer = peerName(target);
+    if (peer !== undefined && isServiceCall(client.span) && isLikelyOwnPeer(target) && !this.peerReports(target)) {
+      this.fault(
+        {
+          kind: 'silent-service',
+          blamed: client,
+          peer,
+          message: findingMessages.silent(peer),
+          evidence: [evidence('caller', client)],
+        },
+        nowMs,
+      );
+    }
+  }
+
+  /** A root SERVER span of another trace that this unanswered call contains and aims at. */
+  private findRootServer(client: WindowEntry, target: CallTarget): WindowEntry | undefined {
+    const from = client.span.startTimeUnixMs - CLOCK_SLACK_MS;
+    const to = client.endMs + CLOCK_SLACK_MS;
+    for (const timeline of this.window.allTimelines()) {
+      for (const server of timeline.startingBetween(from, to)) {
+        const s = server.span;
+        if (s.kind !== SpanKind.Server || s.parentSpanId || server.explained || s.traceId === client.span.traceId) continue;
+        if (server.endMs > to || !targetsAgree(target, serverTarget(s), s.resource.serviceName)) continue;
+        return server;
+      }
+    }
+    return undefined;
+  }
+
+  private noteReporter(span: Span): void {
+    if (span.kind !== SpanKind.Server) return;
+    if (this.reportingPorts.size + this.reportingNames.size > MAX_REPORTERS) {
+      this.reportingPorts.clear();
+      this.reportingNames.clear();
+    }
+    const target = serverTarget(span);
+    if (target.port !== undefined) this.reportingPorts.add(target.port);
+    this.reportingNames.add(span.resource.serviceName);
+    const address = span.attributes['server.address'];
+    if (typeof address === 'string') this.reportingNames.add(address);
+  }
+
+  private peerReports(target: CallTarget): boolean {
+    if (target.peerService !== undefined && this.reportingNames.has(target.peerService)) return true;
+    if (target.port !== undefined) return this.reportingPorts.has(target.port);
+    return target.host !== undefined && this.reportingNames.has(target.host);
+  }
+
+  // ---- detached-async
+
+  /** A root span of a process that starts while (or just after) that process serves a request of another trace. */
+  private checkDetached(root: WindowEntry, nowMs: number): void {
+    const timeline = this.window.timeline(root.process);
+    if (!timeline) return;
+    const start = root.span.startTimeUnixMs;
+    let request: WindowEntry | undefined;
+    for (const candidate of timeline.containing(start, start - AFTER_REQUEST_MS, CLOCK_SLACK_MS)) {
+      if (candidate.span.kind !== SpanKind.Server || candidate.span.traceId === root.span.traceId) continue;
+      if (!request || candidate.span.startTimeUnixMs > request.span.startTimeUnixMs) request = candidate;
+    }
+    if (!request) return;
+    this.fault(
+      {
+        kind: 'detached-async',
+        blamed: root,
+        message: findingMessages.detached(root.span.resource.serviceName),
+        evidence: [evidence('detached', root), evidence('request', request)],
+      },
+      nowMs,
+    );
+  }
+
+  // ---- queue-without-context
+
+  private checkPublish(producer: WindowEntry, nowMs: number): void {
+    if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) {
+      this.healthy('queue-without-context', producer);
+      return;
+    }
+    if (producer.explained) return;
+    const destination = clientTarget(producer.span).destination;
+    if (destination === undefined) return;
+    const from = producer.span.startTimeUnixMs - CLOCK_SLACK_MS;
+    for (const timeline of this.window.allTimelines()) {
+      for (const consumer of timeline.startingBetween(from, from + MAX_QUEUE_DELAY_MS)) {
+        if (this.isConsumerRootOf(consumer, producer, destination)) {
+          this.queueBroken(producer, consumer, destination, nowMs);
+          return;
+        }
+      }
+    }
+  }
+
+  private checkConsumerRoot(consumer: WindowEntry, nowMs: number): void {
+    if (consumer.explained) return;
+    const destination = serverTarget(consumer.span).destination;
+    if (destination === undefined) return;
+    const start = consumer.span.startTimeUnixMs;
+    let latest: WindowEntry | undefined;
+    for (const timeline of this.window.allTimelines()) {
+      for (const producer of timeline.startingBetween(start - MAX_QUEUE_DELAY_MS, start + CLOCK_SLACK_MS)) {
+        const p = producer.span;
+        if (p.kind !== SpanKind.Producer || producer.explained || p.traceId === consumer.span.traceId) continue;
+        if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) continue;
+        if (clientTarget(p).destination !== destination) continue;
+        if (!latest || p.startTimeUnixMs > latest.span.startTimeUnixMs) latest = producer;
+      }
+    }
+    if (latest) this.queueBroken(latest, consumer, destination, nowMs);
+  }
+
+  private isConsumerRootOf(consumer: WindowEntry, producer: WindowEntry, destination: string): boolean {
+    const c = consumer.span;
+    return (
+      c.kind === SpanKind.Consumer &&
+      !c.parentSpanId &&
+      !consumer.explained &&
+      c.traceId !== producer.span.traceId &&
+      serverTarget(c).destination === destination
+    );
+  }
+
+  private queueBroken(producer: WindowEntry, consumer: WindowEntry, destination: string, nowMs: number): void {
+    producer.explained = true;
+    consumer.explained = true;
+    this.fault(
+      {
+        kind: 'queue-without-context',
+        blamed: producer,
+        message: findingMessages.queue(destination),
+        evidence: [evidence('producer', producer), evidence('consumer', consumer)],
+      },
+      nowMs,
+    );
+  }
+
+  // ---- blame and bookkeeping
+
+  private fault(
+    observation: { kind: FindingKind; blamed: WindowEntry; peer?: string; message: string; evidence: FindingEvidence[]; distinctBy?: string },
+    nowMs: number,
+  ): void {
+    const location = this.blame(observation.kind, observation.blamed);
+    const full: FaultObservation = {
+      id: findingId(observation.kind, location, observation.blamed, observation.peer),
+      kind: observation.kind,
+      location,
+      message: observation.message,
+      evidence: observation.evidence,
+    };
+    if (observation.distinctBy !== undefined) full.distinctBy = observation.distinctBy;
+    if (this.book.fault(full, Number.isFinite(nowMs) ? nowMs : this.clock())) this.dirty = true;
+  }
+
+  /** The same place as a finding saw its link intact: enough of these in a row and the finding goes away. */
+  private healthy(kind: FindingKind, entry: WindowEntry, peer?: string): void {
+    if (!this.book.tracks(kind)) return;
+    const id = findingId(kind, this.blame(kind, entry), entry, peer);
+    if (this.book.healthy(id)) this.dirty = true;
+  }
+
+  /** The span's line, else its nearest mapped ancestor's in the same trace; then narrowed by the refiner. */
+  private blame(kind: FindingKind, entry: WindowEntry): SourceLocation | undefined {
+    let current: WindowEntry | undefined = entry;
+    for (let depth = 0; current && depth < MAX_ANCESTORS; depth++) {
+      const location = this.locate(current.span);
+      if (location) return this.refine(kind, location, current.span.resource.serviceName);
+      current = this.window.parentOf(current);
+    }
+    return undefined;
+  }
+
+  private locate(span: Span): SourceLocation | undefined {
+    try {
+      return this.locator.locate(span);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private refine(kind: FindingKind, location: SourceLocation, service: string): SourceLocation {
+    if (!this.refiner) return location;
+    const key = `${kind}\0${service}\0${locationKey(location)}`;
+    let refined = this.blames.get(key);
+    if (refined === undefined) {
+      try {
+        refined = this.refiner.refine(kind, location, { service }) ?? null;
+      } catch {
+        refined = null;
+      }
+      if (this.blames.size >= MAX_CACHED_BLAMES) this.blames.clear();
+      this.blames.set(key, refined);
+    }
+    return refined ?? location;
+  }
+}
+
+function findingId(kind: FindingKind, location: SourceLocation | undefined, blamed: WindowEntry, peer: string | undefined): string {
+  const place = location ? locationKey(location) : `unmapped:${blamed.span.resource.serviceName}:${blamed.span.name}`;
+  return peer === undefined ? `${kind}|${place}` : `${kind}|${place}|${peer}`;
+}
+
+function evidence(role: FindingEvidence['role'], entry: WindowEntry): FindingEvidence {
+  const span = entry.span;
+  return {
+    role,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    service: span.resource.serviceName,
+    name: span.name,
+    startTimeUnixMs: span.startTimeUnixMs,
+    durationMs: span.durationMs,
+  };
+}
