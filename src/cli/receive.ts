@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
+import { PropagationDetector } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
@@ -31,6 +32,12 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   const index = new WorkspaceIndex({ roots: [workspace], grammarDir: bundledGrammarDir() });
   const mapper = new SourceMapper(index);
   const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
+  // Broken links are found in the same spans the store gets, and blamed on lines the same way.
+  const detector = new PropagationDetector({ locator: mapper });
+  const accept = (spans: Span[]): void => {
+    store.add(spans);
+    detector.add(spans);
+  };
   const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort });
   // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
   // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
@@ -40,23 +47,24 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   let remapWhenIndexed = false;
   receiver.onSpans((batch) => {
     if (indexed) {
-      store.add(batch.spans);
+      accept(batch.spans);
     } else if (waitingSpans + batch.spans.length <= options.maxSpans) {
       waiting.push(batch.spans);
       waitingSpans += batch.spans.length;
     } else {
       remapWhenIndexed = true;
-      store.add(batch.spans);
+      accept(batch.spans);
     }
   });
   const storeWaiting = (): void => {
     indexed = true;
     for (const spans of waiting) {
-      store.add(spans);
+      accept(spans);
     }
     waiting = [];
     if (remapWhenIndexed) {
       store.relocate();
+      detector.setLocator(mapper);
     }
   };
   receiver.onRequestFailed((failure) => io.log(`spanlens: ${failure.method} ${failure.path} answered ${failure.status}: ${failure.message}`));
@@ -91,7 +99,10 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   io.log(`spanlens: ${signal}: finishing in-flight requests`);
   await receiver.stop();
   await indexing;
-  const report = buildReport({ store, workspaceRoot: workspace, rejectedSpans: receiver.counters.rejectedSpans });
+  // No more spans can come: every grace window still open is decided now.
+  detector.settleAll();
+  const report = buildReport({ store, findings: detector.findings(), workspaceRoot: workspace, rejectedSpans: receiver.counters.rejectedSpans });
+  detector.dispose();
   mapper.dispose();
   index.dispose();
   if (options.report) {
@@ -101,7 +112,9 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
       io.log(`spanlens: cannot write the report to ${options.report}: ${String(error)}`);
       return 1;
     }
-    io.log(`spanlens: report written to ${path.resolve(options.report)} (${report.spans} spans, ${report.locations.length} locations)`);
+    io.log(
+      `spanlens: report written to ${path.resolve(options.report)} (${report.spans} spans, ${report.locations.length} locations, ${report.findings.length} broken links)`,
+    );
   } else {
     await io.writeStdout(`${JSON.stringify(report, null, 2)}\n`);
   }

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { SpanStore } from '../core/model/spanStore';
+import type { Finding, FindingKind } from '../core/propagation';
 
 export interface ReportLocation {
   /** Relative to the workspace, posix separators. */
@@ -14,6 +15,20 @@ export interface ReportLocation {
   errors: number;
 }
 
+/** One broken link: a fault and the line to blame (one per fault and line, not one per trace). */
+export interface ReportFinding {
+  kind: FindingKind;
+  /** Relative to the workspace, posix separators; null when no line in the workspace could be blamed. */
+  file: string | null;
+  /** 1-based; null with `file`. */
+  line: number | null;
+  message: string;
+  /** 0..1, grows with the occurrences seen. */
+  confidence: number;
+  /** The traces that show it, newest first. */
+  traceIds: string[];
+}
+
 export interface SpanLensReport {
   /** Distinct spans accepted (re-sent duplicates counted once). */
   spans: number;
@@ -23,16 +38,19 @@ export interface SpanLensReport {
   dropped: number;
   services: string[];
   locations: ReportLocation[];
+  findings: ReportFinding[];
 }
 
 export interface ReportInput {
   store: SpanStore;
+  /** The detector's findings, settled. */
+  findings: readonly Finding[];
   workspaceRoot: string;
   /** Spans the receiver rejected. */
   rejectedSpans: number;
 }
 
-export function buildReport({ store, workspaceRoot, rejectedSpans }: ReportInput): SpanLensReport {
+export function buildReport({ store, findings, workspaceRoot, rejectedSpans }: ReportInput): SpanLensReport {
   const totals = store.totals();
   const locations = store
     .allStats()
@@ -51,6 +69,14 @@ export function buildReport({ store, workspaceRoot, rejectedSpans }: ReportInput
     dropped: rejectedSpans + totals.evictedSpans,
     services: [...totals.services],
     locations,
+    findings: findings.map((finding) => ({
+      kind: finding.kind,
+      file: finding.location ? relativePosix(workspaceRoot, finding.location.file) : null,
+      line: finding.location ? finding.location.line : null,
+      message: finding.message,
+      confidence: Math.round(finding.confidence * 1000) / 1000,
+      traceIds: [...finding.traceIds],
+    })),
   };
 }
 
