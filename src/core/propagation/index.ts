@@ -10,3 +10,4 @@ export {
 export { PropagationDetector, type FindingsEvent, type PropagationDetectorOptions } from './propagationDetector';
 export { HEALTHY_TO_CLEAR } from './findingBook';
 export { whyItMatters } from './findingTexts';
+export { GoBlameRefiner, type GoSourceFiles } from './goBlameRefiner';
