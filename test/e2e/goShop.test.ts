@@ -55,7 +55,7 @@ describe('go-shop end to end: Go services → spanlens receive → report', func
   const created = (): number => status(traffic.orders, '201');
 
   it('hears from both services and the traffic generator, and loses nothing', function () {
-    assert.deepEqual([...report.services].sort(), ['inventory-service', 'order-service', 'traffic']);
+    assert.deepEqual([...report.services].sort(), ['inventory-service', 'notifier', 'order-service', 'traffic']);
     assert.equal(report.dropped, 0);
     assert.equal(traffic.orders.sent, 120);
     assert.equal(status(traffic.orders, 'transport'), 0, 'every order got an HTTP answer');
@@ -64,7 +64,9 @@ describe('go-shop end to end: Go services → spanlens receive → report', func
   it('puts every tracer.Start span on its exact file and line', function () {
     const names = [
       'order.Create', 'order.validate', 'order.price', 'order.save', 'order.Get',
+      'order.audit', 'order.loyalty', 'orders.placed publish',
       'inventory.Check', 'inventory.Reserve', 'db.query',
+      'orders.placed process', 'notifier.confirm',
       'traffic.PlaceOrder', 'traffic.LookupOrder',
     ];
     for (const name of names) {
@@ -72,7 +74,7 @@ describe('go-shop end to end: Go services → spanlens receive → report', func
     }
   });
 
-  it('keeps each visit in one trace across the three programs (context propagates)', function () {
+  it('keeps each visit in one trace across the four programs and the queue (context propagates)', function () {
     assert.equal(report.traces, traffic.orders.sent + traffic.lookups.sent);
   });
 
@@ -83,6 +85,21 @@ describe('go-shop end to end: Go services → spanlens receive → report', func
     assert.equal(at('order.Get').count, traffic.lookups.sent);
     const priced = at('order.price').count;
     assert.ok(priced >= created() && priced <= traffic.orders.sent - traffic.invalid, `order.price ran ${priced} times`);
+  });
+
+  it('announces every placed order once on the queue, and the notifier confirms each', function () {
+    assert.equal(at('orders.placed publish').count, created());
+    assert.equal(at('orders.placed publish').errors, 0);
+    assert.equal(at('orders.placed process').count, created());
+    assert.equal(at('notifier.confirm').count, created());
+  });
+
+  it('finishes the background work of every placed order, on a context that outlives the request', function () {
+    assert.equal(at('order.audit').count, created());
+    assert.equal(at('order.loyalty').count, created());
+    // The clean shop hands its goroutines a context without the request's cancellation: none fails.
+    assert.equal(at('order.audit').errors, 0);
+    assert.equal(at('order.loyalty').errors, 0);
   });
 
   it('counts inventory-service spans consistently with the orders that reached it', function () {

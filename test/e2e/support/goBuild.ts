@@ -34,13 +34,17 @@ function goBuild(moduleDir: string, packages: string[]): Promise<void> {
 export interface GoShopBinaries {
   order: string;
   inventory: string;
+  /** Also the shop's message broker (embedded NATS server). */
+  notifier: string;
   traffic: string;
 }
 
+/** Every go-shop program in one `go build`, shared by all suites of the run. */
 export async function buildGoShop(): Promise<GoShopBinaries> {
-  await goBuild(GO_SHOP, ['./cmd/order', './cmd/inventory', './cmd/traffic']);
+  await goBuild(GO_SHOP, ['./cmd/order', './cmd/inventory', './cmd/notifier', './cmd/traffic']);
   const dir = goBinDir();
-  return { order: path.join(dir, 'order'), inventory: path.join(dir, 'inventory'), traffic: path.join(dir, 'traffic') };
+  const bin = (name: string): string => path.join(dir, name);
+  return { order: bin('order'), inventory: bin('inventory'), notifier: bin('notifier'), traffic: bin('traffic') };
 }
 
 /** test/go-exportcheck: sends N spans through go-shop's telemetry setup and prints their ids. */

@@ -31,21 +31,29 @@ export function telemetryEnv(endpoint: string, extra: Record<string, string> = {
 
 export interface RunningShop {
   orderUrl: string;
-  /** SIGTERM to order then inventory (callers first); both must flush and exit 0. */
+  /** SIGTERM to order, inventory, then the notifier (callers and publishers first); each must flush and exit 0. */
   stop(): Promise<void>;
 }
 
-export async function startShop(group: ProcessGroup, bins: GoShopBinaries, endpoint: string, failureRate: number): Promise<RunningShop> {
+/**
+ * The notifier (with the NATS broker it embeds), inventory and order services on free ports. fault, when given, is
+ * set as SHOP_FAULT for all three, as the README tells a person to do; each acts on the faults that concern it.
+ */
+export async function startShop(group: ProcessGroup, bins: GoShopBinaries, endpoint: string, failureRate: number, fault?: string): Promise<RunningShop> {
+  const env = telemetryEnv(endpoint, fault ? { SHOP_FAULT: fault } : {});
+  const natsPort = await freePort();
+  const notifier = group.start('notifier', bins.notifier, ['-port', String(natsPort)], { env });
   const inventoryPort = await freePort();
-  const inventory = group.start('inventory-service', bins.inventory, ['-port', String(inventoryPort), '-failure-rate', String(failureRate)], {
-    env: telemetryEnv(endpoint),
-  });
-  await inventory.waitForStderr(/listening/, 30_000);
+  const inventory = group.start('inventory-service', bins.inventory, ['-port', String(inventoryPort), '-failure-rate', String(failureRate)], { env });
+  await Promise.all([notifier.waitForStderr(/listening/, 30_000), inventory.waitForStderr(/listening/, 30_000)]);
 
   const orderPort = await freePort();
-  const order = group.start('order-service', bins.order, ['-port', String(orderPort), '-inventory', `http://127.0.0.1:${inventoryPort}`], {
-    env: telemetryEnv(endpoint),
-  });
+  const order = group.start(
+    'order-service',
+    bins.order,
+    ['-port', String(orderPort), '-inventory', `http://127.0.0.1:${inventoryPort}`, '-nats', `nats://127.0.0.1:${natsPort}`],
+    { env },
+  );
   await order.waitForStderr(/listening/, 30_000);
 
   return {
@@ -53,6 +61,8 @@ export async function startShop(group: ProcessGroup, bins: GoShopBinaries, endpo
     async stop() {
       await stopCleanly(order);
       await stopCleanly(inventory);
+      // Last: it handles what order-service published before stopping.
+      await stopCleanly(notifier);
     },
   };
 }

@@ -25,13 +25,17 @@ function goFiles(dir: string, root = dir): string[] {
 
 /** The one line in moduleDir's Go code that starts the span called name; throws unless there is exactly one. */
 export function findSpanStart(moduleDir: string, name: string): SpanStart {
-  const needle = `tracer.Start(ctx, ${JSON.stringify(name)}`;
+  return findCode(moduleDir, `tracer.Start(ctx, ${JSON.stringify(name)}`);
+}
+
+/** The one code line (comments aside) in moduleDir's Go code that contains needle; throws unless there is exactly one. */
+export function findCode(moduleDir: string, needle: string): SpanStart {
   const found: SpanStart[] = [];
   for (const file of goFiles(moduleDir)) {
     readFileSync(path.join(moduleDir, file), 'utf8')
       .split('\n')
       .forEach((text, index) => {
-        if (text.includes(needle)) {
+        if (text.includes(needle) && !text.trimStart().startsWith('//')) {
           found.push({ file, line: index + 1 });
         }
       });
