@@ -3,6 +3,11 @@ import * as vscode from 'vscode';
 import { SpanStore } from '../core/model';
 import { registerCommands } from './commands';
 import { AnnotationDecorations, RenderedAnnotation } from './decorations';
+import type { Finding } from '../core/propagation';
+import { FindingDecorations } from './findings/findingDecorations';
+import { FindingDiagnostics } from './findings/findingDiagnostics';
+import { FindingHoverProvider } from './findings/findingHover';
+import { FindingsController } from './findings/findingsController';
 import { SpanHoverProvider } from './hover';
 import { LocationsView } from './locationsView';
 import { createLogger } from './logger';
@@ -21,6 +26,10 @@ export interface SpanLensApi {
   annotationsFor(uri: vscode.Uri): RenderedAnnotation[];
   /** Resolves once the receiver, the source index, the re-mapping and the editor updates have all settled. */
   whenIdle(): Promise<void>;
+  /** The broken links found so far (after their grace window), sorted by kind, file and line. */
+  findings(): Finding[];
+  /** Exactly what the broken-link warnings render now in the visible editor(s) of `uri`; `line` is 1-based. */
+  findingWarningsFor(uri: vscode.Uri): RenderedAnnotation[];
 }
 
 let receiverForShutdown: ReceiverController | undefined;
@@ -35,6 +44,18 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const decorations = new AnnotationDecorations(store, settings, logger, (document) => indexer.isCurrent(document));
   const locations = new LocationsView(store);
   const traces = new TraceDocuments(store, indexer.locator);
+  const findings = new FindingsController(
+    {
+      store,
+      onDidReceiveSpans: receiver.onDidReceiveSpans,
+      locator: indexer.locator,
+      onDidChangeMapping: indexer.onDidChangeMapping,
+    },
+    settings,
+    logger,
+  );
+  const findingDiagnostics = new FindingDiagnostics(findings, store, indexer.locator, logger);
+  const findingDecorations = new FindingDecorations(findings, logger);
   receiverForShutdown = receiver;
 
   context.subscriptions.push(
@@ -42,6 +63,9 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     indexer,
     receiver,
     decorations,
+    findings,
+    findingDiagnostics,
+    findingDecorations,
     locations,
     traces,
     indexer.onDidChangeMapping(() => store.relocate()),
@@ -51,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       }
     }),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new SpanHoverProvider(store)),
+    vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHoverProvider(findings)),
     ...registerCommands({ store, receiver, indexer, settings, logger, traces }),
     // Last: the parts above may still log while they are disposed.
     settings,
@@ -73,7 +98,11 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       await indexer.whenIdle();
       await locations.whenIdle();
       await decorations.whenIdle();
+      await findingDiagnostics.whenIdle();
+      await findingDecorations.whenIdle();
     },
+    findings: () => findings.findings(),
+    findingWarningsFor: (uri) => findingDecorations.warningsFor(uri),
   };
 }
 

@@ -3,7 +3,7 @@
  * restarts it when its settings change, feeds received spans to the store, and says clearly when it cannot listen.
  */
 import * as vscode from 'vscode';
-import { SpanStore } from '../core/model';
+import { Span, SpanStore } from '../core/model';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
 import { COMMANDS } from './commandIds';
@@ -29,6 +29,9 @@ export class ReceiverController implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
   readonly onDidChangeState = this.stateEmitter.event;
+  private readonly spansEmitter = new vscode.EventEmitter<readonly Span[]>();
+  /** Each received batch, after the store took it: for the parts that read the same spans (broken-link detection). */
+  readonly onDidReceiveSpans = this.spansEmitter.event;
   readonly rate = new RateMeter(10);
   private readonly seenServices = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -180,6 +183,7 @@ export class ReceiverController implements vscode.Disposable {
       subscription.dispose();
     }
     this.stateEmitter.dispose();
+    this.spansEmitter.dispose();
     void this.shutdown();
   }
 
@@ -217,6 +221,7 @@ export class ReceiverController implements vscode.Disposable {
     const listeners = [
       receiver.onSpans((batch) => {
         this.store.add(batch.spans);
+        this.spansEmitter.fire(batch.spans);
         this.rate.record(batch.spans.length);
         for (const service of batch.services) {
           if (!this.seenServices.has(service)) {

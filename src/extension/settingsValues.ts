@@ -15,6 +15,7 @@ export interface SpanLensSettings {
   annotations: { enabled: boolean; format: AnnotationFormat };
   pathMappings: PathMapping[];
   index: { exclude: string[] };
+  findings: { enabled: boolean; graceSeconds: number };
 }
 
 export const DEFAULT_SETTINGS: SpanLensSettings = {
@@ -24,6 +25,7 @@ export const DEFAULT_SETTINGS: SpanLensSettings = {
   pathMappings: [],
   // The index always skips hidden directories, node_modules, vendor, dist, out, build and testdata.
   index: { exclude: [] },
+  findings: { enabled: true, graceSeconds: 5 },
 };
 
 /** Reads one key under `spanLens.` (e.g. `receiver.httpPort`); undefined when unset. */
@@ -45,6 +47,10 @@ export function parseSettings(get: ConfigurationReader): SpanLensSettings {
     },
     pathMappings: pathMappings(get('pathMappings')),
     index: { exclude: stringArray(get('index.exclude'), d.index.exclude) },
+    findings: {
+      enabled: bool(get('findings.enabled'), d.findings.enabled),
+      graceSeconds: finite(get('findings.graceSeconds'), d.findings.graceSeconds, 0, 600),
+    },
   };
 }
 
@@ -60,6 +66,10 @@ function nonEmptyString(value: unknown, fallback: string): string {
 
 function integer(value: unknown, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+function finite(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
 }
 
 function stringArray(value: unknown, fallback: string[]): string[] {

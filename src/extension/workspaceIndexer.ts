@@ -42,6 +42,11 @@ export class WorkspaceIndexer implements vscode.Disposable {
     locate: (span: Span): SourceLocation | undefined => this.mapper?.locate(span),
   };
 
+  /** The index the locator maps with now (undefined before the first build, or untrusted): for blame refinement. */
+  get currentIndex(): WorkspaceIndex | undefined {
+    return this.index;
+  }
+
   constructor(
     private readonly settings: Settings,
     private readonly logger: Logger,

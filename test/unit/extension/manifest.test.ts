@@ -63,7 +63,7 @@ describe('extension/manifest', () => {
 
   it('contributes the annotation colours for every theme kind, and the view with its welcome content', () => {
     const colors = manifest.contributes.colors.map((c) => c.id).sort();
-    assert.deepEqual(colors, ['spanLens.annotationErrorForeground', 'spanLens.annotationForeground']);
+    assert.deepEqual(colors, ['spanLens.annotationErrorForeground', 'spanLens.annotationForeground', 'spanLens.findingForeground']);
     for (const color of manifest.contributes.colors) {
       assert.deepEqual(Object.keys(color.defaults).sort(), ['dark', 'highContrast', 'highContrastLight', 'light']);
     }

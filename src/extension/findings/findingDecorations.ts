@@ -1,0 +1,106 @@
+/**
+ * The warning after the blamed line: `⚠ trace breaks here · downstream started a new trace`. Its own decoration type,
+ * beside the statistics annotation (both can show on one line), set once per editor per change and not set again
+ * while it would show the same thing.
+ */
+import * as vscode from 'vscode';
+import { Coalescer } from '../coalescer';
+import type { RenderedAnnotation } from '../decorations';
+import { Logger } from '../logger';
+import { FindingsController } from './findingsController';
+import { findingsByLine, warningText } from './findingText';
+
+const REPAINT_INTERVAL_MS = 150;
+
+interface Painted {
+  document: vscode.TextDocument;
+  warnings: RenderedAnnotation[];
+  signature: string;
+}
+
+export class FindingDecorations implements vscode.Disposable {
+  /** Created once: every warning is an instance of it with its own `after` text. */
+  private readonly decorationType = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    after: {
+      color: new vscode.ThemeColor('spanLens.findingForeground'),
+      margin: '0 0 0 3em',
+      fontStyle: 'normal',
+    },
+    overviewRulerColor: new vscode.ThemeColor('spanLens.findingForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
+  });
+  private readonly painted = new Map<vscode.TextEditor, Painted>();
+  private readonly repaint: Coalescer;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly findings: FindingsController,
+    logger: Logger,
+  ) {
+    this.repaint = new Coalescer(() => this.paint(), REPAINT_INTERVAL_MS, (error) => logger.error('Updating broken-link warnings failed:', error));
+    this.subscriptions.push(
+      findings.onDidChange(() => this.repaint.schedule()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.repaint.schedule()),
+    );
+    this.repaint.schedule();
+  }
+
+  /** The warnings the editors showing `uri` render now; `line` is 1-based. */
+  warningsFor(uri: vscode.Uri): RenderedAnnotation[] {
+    const key = uri.toString();
+    for (const painted of this.painted.values()) {
+      if (painted.document.uri.toString() === key) {
+        return painted.warnings.map((w) => ({ ...w }));
+      }
+    }
+    return [];
+  }
+
+  whenIdle(): Promise<void> {
+    return this.repaint.whenIdle();
+  }
+
+  dispose(): void {
+    this.repaint.dispose();
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
+    this.decorationType.dispose();
+    this.painted.clear();
+  }
+
+  private paint(): void {
+    const editors = vscode.window.visibleTextEditors;
+    for (const editor of [...this.painted.keys()]) {
+      if (!editors.includes(editor)) {
+        this.painted.delete(editor);
+      }
+    }
+    const findings = this.findings.findings();
+    for (const editor of editors) {
+      const document = editor.document;
+      const byLine = document.uri.scheme === 'file' ? findingsByLine(findings, document.uri.fsPath) : new Map();
+      const warnings: RenderedAnnotation[] = [];
+      const options: vscode.DecorationOptions[] = [];
+      for (const [line, onLine] of [...byLine].sort(([a], [b]) => a - b)) {
+        if (line < 1 || line > document.lineCount) {
+          continue;
+        }
+        const text = warningText(onLine);
+        const end = document.lineAt(line - 1).range.end;
+        warnings.push({ line, text });
+        options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } });
+      }
+      // A new document version re-sets: after an edit VS Code has moved the shown decorations itself.
+      const signature = JSON.stringify([document.version, warnings]);
+      const known = this.painted.get(editor);
+      if (known && known.document === document && known.signature === signature) {
+        continue;
+      }
+      editor.setDecorations(this.decorationType, options);
+      this.painted.set(editor, { document, warnings, signature });
+    }
+  }
+}
