@@ -17,6 +17,11 @@ export interface FaultObservation {
   distinctBy?: string;
 }
 
+/** Span time of an observation: the latest start among its spans. */
+function observedAt(evidence: readonly FindingEvidence[]): number {
+  return evidence.reduce((latest, e) => Math.max(latest, e.startTimeUnixMs), Number.NEGATIVE_INFINITY);
+}
+
 /** How many healthy observations in a row, after the last fault, make a finding go away. */
 export const HEALTHY_TO_CLEAR = 3;
 const MAX_LISTED = 10;
@@ -39,6 +44,8 @@ interface State {
   finding: Finding;
   distinct: Set<string>;
   healthyStreak: number;
+  /** Span time of the newest fault: only later healthy observations show that the fault stopped. */
+  lastFaultAtMs: number;
 }
 
 /** Findings by id: faults add occurrences, healthy observations at the same place take them away. */
@@ -73,6 +80,7 @@ export class FindingBook {
         },
         distinct: new Set(),
         healthyStreak: 0,
+        lastFaultAtMs: Number.NEGATIVE_INFINITY,
       };
       this.states.set(observation.id, state);
       this.perKind.set(observation.kind, (this.perKind.get(observation.kind) ?? 0) + 1);
@@ -88,13 +96,18 @@ export class FindingBook {
     f.traceIds = [...traces, ...f.traceIds.filter((t) => !traces.includes(t))].slice(0, MAX_LISTED);
     if (state.distinct.size < 64) state.distinct.add(observation.distinctBy ?? String(f.occurrences));
     state.healthyStreak = 0;
+    state.lastFaultAtMs = Math.max(state.lastFaultAtMs, observedAt(observation.evidence));
     return this.isVisible(state);
   }
 
-  /** Returns whether the visible findings changed. */
-  healthy(id: string): boolean {
+  /**
+   * The link was intact at the finding's place in a span that started at `atMs`. Healthy calls made alongside
+   * the faulty one (the same request's other calls) say nothing about whether the fault stopped: only later
+   * ones count. Returns whether the visible findings changed.
+   */
+  healthy(id: string, atMs: number): boolean {
     const state = this.states.get(id);
-    if (!state) return false;
+    if (!state || atMs <= state.lastFaultAtMs) return false;
     state.healthyStreak++;
     if (state.healthyStreak < HEALTHY_TO_CLEAR) return false;
     this.remove(id, state);

@@ -446,7 +446,7 @@ export class PropagationDetector implements Disposable {
   private healthy(kind: FindingKind, entry: WindowEntry, peer?: string): void {
     if (!this.book.tracks(kind)) return;
     const id = findingId(kind, this.blame(kind, entry), entry, peer);
-    if (this.book.healthy(id)) this.dirty = true;
+    if (this.book.healthy(id, entry.span.startTimeUnixMs)) this.dirty = true;
   }
 
   /** The span's line, else its nearest mapped ancestor's in the same trace; then narrowed by the refiner. */
