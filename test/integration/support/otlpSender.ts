@@ -3,8 +3,8 @@
  * `@opentelemetry/exporter-trace-otlp-proto` over HTTP. Timestamps are explicit so durations (and hence the expected
  * p50/p95) are exact.
  */
-import { SpanStatusCode } from '@opentelemetry/api';
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import type { Attributes, Context, HrTime, Span } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,6 +16,13 @@ export interface SpanToSend {
   attributes?: Attributes;
   /** Status Error with this message. */
   error?: string;
+  kind?: SpanKind;
+  /** Starts this many ms after the batch's first span (default: 100 ms after the previous span of the list). */
+  startMs?: number;
+  /** Index (in the list) of an earlier span this one is a child of. */
+  childOf?: number;
+  /** A parent that lives elsewhere and is never sent: only its context reached this service. */
+  remoteParent?: { traceId: string; spanId: string };
 }
 
 export interface SentSpan {
@@ -25,27 +32,45 @@ export interface SentSpan {
   endUnixMs: number;
 }
 
+function parentContext(spec: SpanToSend, started: Span[]): Context {
+  if (spec.childOf !== undefined) {
+    return trace.setSpan(ROOT_CONTEXT, started[spec.childOf]);
+  }
+  if (spec.remoteParent) {
+    return trace.setSpanContext(ROOT_CONTEXT, { ...spec.remoteParent, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  }
+  return ROOT_CONTEXT;
+}
+
 function hrTime(unixMs: number): HrTime {
   return [Math.floor(unixMs / 1000), (unixMs % 1000) * 1_000_000];
 }
 
 /**
- * Each span is a root span (its own trace), ending in the order given, 100 ms apart, in the recent past.
+ * Each span is a root span (its own trace) unless it names a parent, started in the order given, 100 ms apart unless
+ * `startMs` says otherwise, in the recent past.
  * Resolves once the exporter reports success; rejects with the exporter's error otherwise.
  */
-export async function sendSpans(receiverAddress: string, serviceName: string, spans: SpanToSend[]): Promise<SentSpan[]> {
+export async function sendSpans(
+  receiverAddress: string,
+  serviceName: string,
+  spans: SpanToSend[],
+  /** Where `startMs` counts from: pass the same value to time spans of several services against each other. */
+  firstStart = Math.floor(Date.now()) - 60_000,
+): Promise<SentSpan[]> {
   const collected = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [new SimpleSpanProcessor(collected)],
   });
   const tracer = provider.getTracer('span-lens-integration-tests');
-  const firstStart = Math.floor(Date.now()) - 60_000;
   const sent: SentSpan[] = [];
+  const started: Span[] = [];
   spans.forEach((spec, index) => {
-    const startMs = firstStart + index * 100;
+    const startMs = firstStart + (spec.startMs ?? index * 100);
     const endMs = startMs + spec.durationMs;
-    const span = tracer.startSpan(spec.name, { startTime: hrTime(startMs), attributes: spec.attributes });
+    const span = tracer.startSpan(spec.name, { startTime: hrTime(startMs), attributes: spec.attributes, kind: spec.kind }, parentContext(spec, started));
+    started.push(span);
     if (spec.error !== undefined) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: spec.error });
     }

@@ -66,3 +66,21 @@ export async function hoverTexts(uri: vscode.Uri, line: number): Promise<string[
 export function markdownPlainText(markdown: string): string {
   return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
+
+/** Polls `read` (settling the extension each round) until `accept` holds or the time is up; returns the last value. */
+export async function settled<T>(api: SpanLensApi, read: () => T, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await api.whenIdle();
+    const value = read();
+    if (accept(value) || Date.now() > deadline) {
+      return value;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The Problems entries Span Lens reports for `uri`. */
+export function spanLensDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Span Lens');
+}
