@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -43,7 +44,7 @@ func run(host, port string, f fault.Fault) (err error) {
 	}
 	portNumber, err := strconv.Atoi(port)
 	if err != nil {
-		return errors.New("port: " + err.Error())
+		return fmt.Errorf("port %q: %w", port, err)
 	}
 
 	// Deferred calls run in reverse: the broker stops last, after the spans are flushed.
