@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
-import { PropagationDetector } from '../core/propagation';
+import { GoBlameRefiner, PropagationDetector } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
@@ -33,7 +33,8 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   const mapper = new SourceMapper(index);
   const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
   // Broken links are found in the same spans the store gets, and blamed on lines the same way.
-  const detector = new PropagationDetector({ locator: mapper });
+  // The refiner narrows a span's line to the Go statement at fault (the `go` statement, the uninstrumented call).
+  const detector = new PropagationDetector({ locator: mapper, refiner: new GoBlameRefiner(index) });
   const accept = (spans: Span[]): void => {
     store.add(spans);
     detector.add(spans);

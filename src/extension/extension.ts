@@ -8,6 +8,7 @@ import { FindingDecorations } from './findings/findingDecorations';
 import { FindingDiagnostics } from './findings/findingDiagnostics';
 import { FindingHoverProvider } from './findings/findingHover';
 import { FindingsController } from './findings/findingsController';
+import { indexRefiner } from './findings/indexRefiner';
 import { SpanHoverProvider } from './hover';
 import { LocationsView } from './locationsView';
 import { createLogger } from './logger';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       store,
       onDidReceiveSpans: receiver.onDidReceiveSpans,
       locator: indexer.locator,
+      refiner: indexRefiner(() => indexer.currentIndex),
       onDidChangeMapping: indexer.onDidChangeMapping,
     },
     settings,

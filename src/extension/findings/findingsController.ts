@@ -18,7 +18,7 @@ export interface FindingsSources {
   /** The store's locator: findings name lines the way annotations do. */
   locator: SpanLocator;
   /** Narrows a span's line to the statement at fault, from the current index. */
-  refiner?: BlameRefiner;
+  refiner: BlameRefiner;
   /** The locator now places spans differently. */
   onDidChangeMapping: vscode.Event<void>;
 }
