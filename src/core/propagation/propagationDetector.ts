@@ -35,8 +35,11 @@ const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_WINDOW_MS = 120_000;
 const DEFAULT_MAX_SPANS = 50_000;
 const REMEMBERED_IDS = 200_000;
-/** Every service runs on one machine (or shares its clock), but timestamps are taken at slightly different points. */
-const CLOCK_SLACK_MS = 25;
+/**
+ * Services on one machine share its clock, but caller and callee take their timestamps at slightly different
+ * points. Kept small: a wide slack lets a short unrelated span "contain" a call that ran next to it.
+ */
+const CLOCK_SLACK_MS = 2;
 /** Work started this soon after a request ended still counts as started by it. */
 const AFTER_REQUEST_MS = 1000;
 /** Longest time between a publish and its consumption that still pairs the two. */
@@ -215,7 +218,8 @@ export class PropagationDetector implements Disposable {
     let best: WindowEntry | undefined;
     for (const timeline of this.window.allTimelines()) {
       for (const client of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
-        if (client.span.kind !== SpanKind.Client || !this.isUnansweredCall(client, server)) continue;
+        if (client.span.kind !== SpanKind.Client || client.span.durationMs < server.span.durationMs) continue;
+        if (!this.isUnansweredCall(client, server)) continue;
         if (!targetsAgree(clientTarget(client.span), target, server.span.resource.serviceName)) continue;
         if (!best || client.span.durationMs < best.span.durationMs) best = client;
       }
@@ -254,6 +258,8 @@ export class PropagationDetector implements Disposable {
     for (const timeline of this.window.allTimelines()) {
       if (timeline.service === service) continue;
       for (const outer of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
+        // A caller waits for its callee: anything shorter merely ran next to it.
+        if (outer.span.durationMs < server.span.durationMs) continue;
         if (!innermost || outer.span.durationMs < innermost.span.durationMs) innermost = outer;
       }
     }
@@ -310,7 +316,7 @@ export class PropagationDetector implements Disposable {
       for (const server of timeline.startingBetween(from, to)) {
         const s = server.span;
         if (s.kind !== SpanKind.Server || s.parentSpanId || server.explained || s.traceId === client.span.traceId) continue;
-        if (server.endMs > to || !targetsAgree(target, serverTarget(s), s.resource.serviceName)) continue;
+        if (server.endMs > to || s.durationMs > client.span.durationMs || !targetsAgree(target, serverTarget(s), s.resource.serviceName)) continue;
         return server;
       }
     }

@@ -225,6 +225,19 @@ describe('PropagationDetector', () => {
       ]);
     });
 
+    it('does not take a short span that merely ran next to the request for its caller', () => {
+      const { detector } = setup();
+      for (const [n, s] of [['a', 0], ['b', 1000]] as const) {
+        // A publish 1 ms after the call, far shorter than the request it would have to contain.
+        detector.add([
+          span({ trace: `${n}p`, id: `${n}p`, name: 'orders.placed publish', service: 'order-service', pid: PIDS.order, kind: PRODUCER, start: s + 15, duration: 0.05 }),
+          ...inventoryRoot(`${n}i`, n, s),
+        ]);
+      }
+      detector.settleAll();
+      assert.deepEqual(detector.findings(), []);
+    });
+
     it('does not count two requests inside one long span as two', () => {
       const { detector } = setup();
       const long = span({ trace: 'job', id: 'j1', name: 'traffic.PlaceOrder', service: 'traffic', pid: PIDS.traffic, start: 0, duration: 5000 });
