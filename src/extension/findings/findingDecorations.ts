@@ -2,6 +2,10 @@
  * The warning after the blamed line: `⚠ trace breaks here · downstream started a new trace`. Its own decoration type,
  * beside the statistics annotation (both can show on one line), set once per editor per change and not set again
  * while it would show the same thing.
+ *
+ * It is `before` content on an empty range at the line's end, where the statistics are `after` content: the editor
+ * orders inline content at one position by that type (before, then after), not by which was set last, so the warning
+ * comes first on every repaint of either and never trades places with the statistics.
  */
 import * as vscode from 'vscode';
 import { Coalescer } from '../coalescer';
@@ -21,9 +25,8 @@ interface Painted {
 export class FindingDecorations implements vscode.Disposable {
   /** Created once: every warning is an instance of it with its own `after` text. */
   private readonly decorationType = vscode.window.createTextEditorDecorationType({
-    isWholeLine: true,
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    after: {
+    before: {
       color: new vscode.ThemeColor('spanLens.findingForeground'),
       margin: '0 0 0 3em',
       fontStyle: 'normal',
@@ -91,7 +94,7 @@ export class FindingDecorations implements vscode.Disposable {
         const text = warningText(onLine);
         const end = document.lineAt(line - 1).range.end;
         warnings.push({ line, text });
-        options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } });
+        options.push({ range: new vscode.Range(end, end), renderOptions: { before: { contentText: text } } });
       }
       // A new document version re-sets: after an edit VS Code has moved the shown decorations itself.
       const signature = JSON.stringify([document.version, warnings]);
