@@ -8,6 +8,7 @@ import {
   endedCanceled,
   isLikelyOwnPeer,
   isServiceCall,
+  messagingDestination,
   peerName,
   serverTarget,
   targetsAgree,
@@ -216,13 +217,10 @@ export class PropagationDetector implements Disposable {
   private findCaller(server: WindowEntry): WindowEntry | undefined {
     const target = serverTarget(server.span);
     let best: WindowEntry | undefined;
-    for (const timeline of this.window.allTimelines()) {
-      for (const client of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
-        if (client.span.kind !== SpanKind.Client || client.span.durationMs < server.span.durationMs) continue;
-        if (!this.isUnansweredCall(client, server)) continue;
-        if (!targetsAgree(clientTarget(client.span), target, server.span.resource.serviceName)) continue;
-        if (!best || client.span.durationMs < best.span.durationMs) best = client;
-      }
+    for (const client of this.window.clients.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
+      if (client.span.durationMs < server.span.durationMs || !this.isUnansweredCall(client, server)) continue;
+      if (!targetsAgree(clientTarget(client.span), target, server.span.resource.serviceName)) continue;
+      if (!best || client.span.durationMs < best.span.durationMs) best = client;
     }
     return best;
   }
@@ -255,7 +253,7 @@ export class PropagationDetector implements Disposable {
   private checkUninstrumented(server: WindowEntry, nowMs: number): void {
     const service = server.span.resource.serviceName;
     let innermost: WindowEntry | undefined;
-    for (const timeline of this.window.allTimelines()) {
+    for (const timeline of this.window.processTimelines()) {
       if (timeline.service === service) continue;
       for (const outer of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
         // A caller waits for its callee: anything shorter merely ran next to it.
@@ -312,13 +310,10 @@ export class PropagationDetector implements Disposable {
   private findRootServer(client: WindowEntry, target: CallTarget): WindowEntry | undefined {
     const from = client.span.startTimeUnixMs - CLOCK_SLACK_MS;
     const to = client.endMs + CLOCK_SLACK_MS;
-    for (const timeline of this.window.allTimelines()) {
-      for (const server of timeline.startingBetween(from, to)) {
-        const s = server.span;
-        if (s.kind !== SpanKind.Server || s.parentSpanId || server.explained || s.traceId === client.span.traceId) continue;
-        if (server.endMs > to || s.durationMs > client.span.durationMs || !targetsAgree(target, serverTarget(s), s.resource.serviceName)) continue;
-        return server;
-      }
+    for (const server of this.window.rootServers.startingBetween(from, to)) {
+      const s = server.span;
+      if (server.explained || s.traceId === client.span.traceId || server.endMs > to || s.durationMs > client.span.durationMs) continue;
+      if (targetsAgree(target, serverTarget(s), s.resource.serviceName)) return server;
     }
     return undefined;
   }
@@ -374,46 +369,29 @@ export class PropagationDetector implements Disposable {
       return;
     }
     if (producer.explained) return;
-    const destination = clientTarget(producer.span).destination;
+    const destination = messagingDestination(producer.span);
     if (destination === undefined) return;
     const from = producer.span.startTimeUnixMs - CLOCK_SLACK_MS;
-    for (const timeline of this.window.allTimelines()) {
-      for (const consumer of timeline.startingBetween(from, from + MAX_QUEUE_DELAY_MS)) {
-        if (this.isConsumerRootOf(consumer, producer, destination)) {
-          this.queueBroken(producer, consumer, destination, nowMs);
-          return;
-        }
+    for (const consumer of this.window.rootConsumersOf(destination)?.startingBetween(from, from + MAX_QUEUE_DELAY_MS) ?? []) {
+      if (!consumer.explained && consumer.span.traceId !== producer.span.traceId) {
+        this.queueBroken(producer, consumer, destination, nowMs);
+        return;
       }
     }
   }
 
   private checkConsumerRoot(consumer: WindowEntry, nowMs: number): void {
     if (consumer.explained) return;
-    const destination = serverTarget(consumer.span).destination;
+    const destination = messagingDestination(consumer.span);
     if (destination === undefined) return;
     const start = consumer.span.startTimeUnixMs;
     let latest: WindowEntry | undefined;
-    for (const timeline of this.window.allTimelines()) {
-      for (const producer of timeline.startingBetween(start - MAX_QUEUE_DELAY_MS, start + CLOCK_SLACK_MS)) {
-        const p = producer.span;
-        if (p.kind !== SpanKind.Producer || producer.explained || p.traceId === consumer.span.traceId) continue;
-        if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) continue;
-        if (clientTarget(p).destination !== destination) continue;
-        if (!latest || p.startTimeUnixMs > latest.span.startTimeUnixMs) latest = producer;
-      }
+    for (const producer of this.window.producersTo(destination)?.startingBetween(start - MAX_QUEUE_DELAY_MS, start + CLOCK_SLACK_MS) ?? []) {
+      if (producer.explained || producer.span.traceId === consumer.span.traceId) continue;
+      if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) continue;
+      if (!latest || producer.span.startTimeUnixMs > latest.span.startTimeUnixMs) latest = producer;
     }
     if (latest) this.queueBroken(latest, consumer, destination, nowMs);
-  }
-
-  private isConsumerRootOf(consumer: WindowEntry, producer: WindowEntry, destination: string): boolean {
-    const c = consumer.span;
-    return (
-      c.kind === SpanKind.Consumer &&
-      !c.parentSpanId &&
-      !consumer.explained &&
-      c.traceId !== producer.span.traceId &&
-      serverTarget(c).destination === destination
-    );
   }
 
   private queueBroken(producer: WindowEntry, consumer: WindowEntry, destination: string, nowMs: number): void {

@@ -57,7 +57,7 @@ export function clientTarget(span: Span): CallTarget {
     port: integer(a, 'server.port', 'net.peer.port') ?? (url ? Number(url.port) || DEFAULT_PORTS[url.protocol] : undefined),
     path: url?.pathname ?? withoutQuery(text(a, 'url.path', 'http.target')),
     peerService: text(a, 'peer.service'),
-    destination: text(a, 'messaging.destination.name', 'messaging.destination'),
+    destination: messagingDestination(span),
   };
   return target;
 }
@@ -73,7 +73,7 @@ export function serverTarget(span: Span): CallTarget {
     port: integer(a, 'server.port', 'net.host.port'),
     path: withoutQuery(text(a, 'url.path', 'http.target')),
     route: text(a, 'http.route'),
-    destination: text(a, 'messaging.destination.name', 'messaging.destination'),
+    destination: messagingDestination(span),
   };
 }
 
@@ -160,6 +160,10 @@ export function endedCanceled(span: Span): boolean {
     const message = event.attributes['exception.message'];
     return event.name === 'exception' && typeof message === 'string' && CANCELED.test(message);
   });
+}
+
+export function messagingDestination(span: Span): string | undefined {
+  return text(span.attributes, 'messaging.destination.name', 'messaging.destination');
 }
 
 export function endOf(span: Span): number {

@@ -1,5 +1,5 @@
 import { SpanKind, type Span } from '../model/span';
-import { endOf, processKey } from './spanFacts';
+import { endOf, messagingDestination, processKey } from './spanFacts';
 
 /** A received span while it is recent enough to serve as evidence. */
 export interface WindowEntry {
@@ -12,6 +12,8 @@ export interface WindowEntry {
   alive: boolean;
   /** Already used as evidence of a broken call, so the other side's check does not report it again. */
   explained: boolean;
+  /** Every timeline that holds it, told when it is dropped. */
+  readonly timelines: SpanTimeline[];
 }
 
 export interface SpanWindowOptions {
@@ -28,16 +30,17 @@ export function spanKey(traceId: string, spanId: string): string {
 }
 
 /**
- * One process's spans sorted by start time, for "which spans contain this instant" queries. Dropped entries
- * are skipped and swept out once they are the majority, so a drop costs O(1) amortized.
+ * Spans sorted by start time (one process's, or one kind's), for "which spans contain this instant" queries.
+ * Dropped entries are skipped and swept out once they are the majority, so a drop costs O(1) amortized.
  */
-export class ProcessTimeline {
+export class SpanTimeline {
   private entries: WindowEntry[] = [];
   private dead = 0;
-  /** Longest span ever held: how far back a containment scan has to look. */
+  /** Longest span held: how far back a containment scan has to look. */
   private longestMs = 0;
 
-  constructor(readonly process: string, readonly service: string) {}
+  /** `service`: the service of a process's timeline ('' for the others). */
+  constructor(readonly service: string = '') {}
 
   get size(): number {
     return this.entries.length - this.dead;
@@ -55,7 +58,14 @@ export class ProcessTimeline {
       else hi = mid;
     }
     this.entries.splice(lo, 0, entry);
+    entry.timelines.push(this);
     if (entry.span.durationMs > this.longestMs) this.longestMs = entry.span.durationMs;
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.dead = 0;
+    this.longestMs = 0;
   }
 
   dropped(): void {
@@ -115,7 +125,13 @@ export class SpanWindow {
   private readonly byKey = new Map<string, WindowEntry>();
   private readonly childrenByParent = new Map<string, WindowEntry[]>();
   private readonly linksByTarget = new Map<string, number>();
-  private readonly timelines = new Map<string, ProcessTimeline>();
+  private readonly timelines = new Map<string, SpanTimeline>();
+  /** CLIENT spans, and root SERVER spans, of every process: the two sides of a call that lost its context. */
+  readonly clients = new SpanTimeline();
+  readonly rootServers = new SpanTimeline();
+  /** PRODUCER spans and root CONSUMER spans by messaging destination. */
+  private readonly producers = new Map<string, SpanTimeline>();
+  private readonly rootConsumers = new Map<string, SpanTimeline>();
   private arrivals: WindowEntry[] = [];
   private arrivalsHead = 0;
   /** Ids of spans received, kept longer than the spans themselves (FIFO). */
@@ -133,7 +149,16 @@ export class SpanWindow {
   add(span: Span, nowMs: number): WindowEntry | undefined {
     const key = spanKey(span.traceId, span.spanId);
     if (this.byKey.has(key)) return undefined;
-    const entry: WindowEntry = { span, key, endMs: endOf(span), arrivedMs: nowMs, process: processKey(span), alive: true, explained: false };
+    const entry: WindowEntry = {
+      span,
+      key,
+      endMs: endOf(span),
+      arrivedMs: nowMs,
+      process: processKey(span),
+      alive: true,
+      explained: false,
+      timelines: [],
+    };
     this.byKey.set(key, entry);
     this.arrivals.push(entry);
     this.remember(key);
@@ -143,9 +168,28 @@ export class SpanWindow {
       this.linksByTarget.set(target, (this.linksByTarget.get(target) ?? 0) + 1);
     }
     let timeline = this.timelines.get(entry.process);
-    if (!timeline) this.timelines.set(entry.process, (timeline = new ProcessTimeline(entry.process, span.resource.serviceName)));
+    if (!timeline) this.timelines.set(entry.process, (timeline = new SpanTimeline(span.resource.serviceName)));
     timeline.insert(entry);
+    if (span.kind === SpanKind.Client) this.clients.insert(entry);
+    else if (span.kind === SpanKind.Server && !span.parentSpanId) this.rootServers.insert(entry);
+    else if (span.kind === SpanKind.Producer || (span.kind === SpanKind.Consumer && !span.parentSpanId)) {
+      const destination = messagingDestination(span);
+      if (destination !== undefined) {
+        const byDestination = span.kind === SpanKind.Producer ? this.producers : this.rootConsumers;
+        let list = byDestination.get(destination);
+        if (!list) byDestination.set(destination, (list = new SpanTimeline()));
+        list.insert(entry);
+      }
+    }
     return entry;
+  }
+
+  producersTo(destination: string): SpanTimeline | undefined {
+    return this.producers.get(destination);
+  }
+
+  rootConsumersOf(destination: string): SpanTimeline | undefined {
+    return this.rootConsumers.get(destination);
   }
 
   get(traceId: string, spanId: string): WindowEntry | undefined {
@@ -169,11 +213,11 @@ export class SpanWindow {
     return this.linksByTarget.has(entry.key);
   }
 
-  timeline(process: string): ProcessTimeline | undefined {
+  timeline(process: string): SpanTimeline | undefined {
     return this.timelines.get(process);
   }
 
-  allTimelines(): Iterable<ProcessTimeline> {
+  processTimelines(): Iterable<SpanTimeline> {
     return this.timelines.values();
   }
 
@@ -196,6 +240,10 @@ export class SpanWindow {
     this.childrenByParent.clear();
     this.linksByTarget.clear();
     this.timelines.clear();
+    this.clients.clear();
+    this.rootServers.clear();
+    this.producers.clear();
+    this.rootConsumers.clear();
     this.arrivals = [];
     this.arrivalsHead = 0;
     this.seen.clear();
@@ -222,10 +270,13 @@ export class SpanWindow {
       if (count > 0) this.linksByTarget.set(target, count);
       else this.linksByTarget.delete(target);
     }
+    for (const timeline of entry.timelines) timeline.dropped();
     const timeline = this.timelines.get(entry.process);
-    if (timeline) {
-      timeline.dropped();
-      if (timeline.size === 0) this.timelines.delete(entry.process);
+    if (timeline?.size === 0) this.timelines.delete(entry.process);
+    const destination = messagingDestination(span);
+    if (destination !== undefined) {
+      if (this.producers.get(destination)?.size === 0) this.producers.delete(destination);
+      if (this.rootConsumers.get(destination)?.size === 0) this.rootConsumers.delete(destination);
     }
   }
 
@@ -244,8 +295,4 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-export function isCallerKind(span: Span): boolean {
-  return span.kind === SpanKind.Client || span.kind === SpanKind.Producer;
 }
