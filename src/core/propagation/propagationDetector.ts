@@ -1,5 +1,6 @@
 import { locationKey, SpanKind, type SourceLocation, type Span, type SpanLocator } from '../model/span';
 import { Emitter, type Disposable, type Listener } from '../util/emitter';
+import { CallerVotes } from './callerVotes';
 import { FindingBook, type FaultObservation } from './findingBook';
 import { findingMessages } from './findingTexts';
 import type { BlameRefiner, Finding, FindingEvidence, FindingKind } from './findingTypes';
@@ -48,6 +49,7 @@ const MAX_QUEUE_DELAY_MS = 60_000;
 const MAX_ANCESTORS = 64;
 const MAX_CACHED_BLAMES = 5000;
 const MAX_REPORTERS = 10_000;
+const MAX_TRACKED_CALLERS = 5000;
 
 interface PendingCheck {
   entry: WindowEntry;
@@ -65,6 +67,9 @@ export class PropagationDetector implements Disposable {
   private readonly clock: () => number;
   private readonly window: SpanWindow;
   private readonly book = new FindingBook();
+  private readonly callerVotes = new CallerVotes();
+  /** uninstrumented-client finding id → the callee and the calling code it names, to check it still dominates. */
+  private readonly uninstrumentedCallers = new Map<string, { callee: string; caller: string }>();
   private pending: PendingCheck[] = [];
   private pendingHead = 0;
   /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
@@ -115,7 +120,10 @@ export class PropagationDetector implements Disposable {
   }
 
   findings(): Finding[] {
-    return this.book.list();
+    return this.book.list().filter((finding) => {
+      const call = this.uninstrumentedCallers.get(finding.id);
+      return !call || this.callerVotes.isDominant(call.callee, call.caller);
+    });
   }
 
   /** The workspace changed: later blames use the new locator (findings already made keep their lines). */
@@ -131,6 +139,8 @@ export class PropagationDetector implements Disposable {
     this.reportingPorts.clear();
     this.reportingNames.clear();
     this.blames.clear();
+    this.callerVotes.clear();
+    this.uninstrumentedCallers.clear();
     if (this.book.clear()) this.dirty = true;
     this.announce();
   }
@@ -154,7 +164,7 @@ export class PropagationDetector implements Disposable {
   private announce(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.changed.fire({ findings: this.book.list() });
+    this.changed.fire({ findings: this.findings() });
   }
 
   private check(entry: WindowEntry, nowMs: number): void {
@@ -247,32 +257,54 @@ export class PropagationDetector implements Disposable {
   }
 
   /**
-   * A root SERVER span inside a span of another service, with no client span there: the innermost such span is
-   * where the uninstrumented call is made. Shown once it happened under two different calling spans.
+   * A root SERVER span inside spans of other services, with no client span there. In each other process the
+   * innermost containing span is a candidate caller; the one that contains most of the service's such requests
+   * is where the uninstrumented call is made. Shown once it happened under two different calling spans.
    */
   private checkUninstrumented(server: WindowEntry, nowMs: number): void {
     const service = server.span.resource.serviceName;
-    let innermost: WindowEntry | undefined;
+    const candidates: WindowEntry[] = [];
     for (const timeline of this.window.processTimelines()) {
       if (timeline.service === service) continue;
+      let innermost: WindowEntry | undefined;
       for (const outer of timeline.containing(server.span.startTimeUnixMs, server.endMs, CLOCK_SLACK_MS)) {
         // A caller waits for its callee: anything shorter merely ran next to it.
         if (outer.span.durationMs < server.span.durationMs) continue;
         if (!innermost || outer.span.durationMs < innermost.span.durationMs) innermost = outer;
       }
+      // Inside a client span the call was instrumented: that is another kind of fault, or none.
+      if (innermost && innermost.span.kind !== SpanKind.Client && innermost.span.kind !== SpanKind.Producer) {
+        candidates.push(innermost);
+      }
     }
-    if (!innermost || innermost.span.kind === SpanKind.Client || innermost.span.kind === SpanKind.Producer) return;
-    this.fault(
-      {
-        kind: 'uninstrumented-client',
-        blamed: innermost,
-        peer: service,
-        message: findingMessages.uninstrumented(service),
-        evidence: [evidence('caller', innermost), evidence('callee', server)],
-        distinctBy: innermost.key,
-      },
-      nowMs,
-    );
+    if (candidates.length === 0) return;
+    const shownBefore = this.dominantCallers(service);
+    this.callerVotes.vote(service, candidates.map(callerKey));
+    for (const caller of candidates) {
+      const id = this.fault(
+        {
+          kind: 'uninstrumented-client',
+          blamed: caller,
+          peer: service,
+          message: findingMessages.uninstrumented(service),
+          evidence: [evidence('caller', caller), evidence('callee', server)],
+          distinctBy: caller.key,
+        },
+        nowMs,
+      );
+      if (this.uninstrumentedCallers.size >= MAX_TRACKED_CALLERS) this.uninstrumentedCallers.clear();
+      this.uninstrumentedCallers.set(id, { callee: service, caller: callerKey(caller) });
+    }
+    // The vote may have moved which caller dominates, and so which finding shows.
+    if (this.dominantCallers(service) !== shownBefore) this.dirty = true;
+  }
+
+  private dominantCallers(callee: string): string {
+    const shown: string[] = [];
+    for (const [id, call] of this.uninstrumentedCallers) {
+      if (call.callee === callee && this.callerVotes.isDominant(callee, call.caller)) shown.push(id);
+    }
+    return shown.join('\n');
   }
 
   private checkCall(client: WindowEntry, nowMs: number): void {
@@ -410,10 +442,11 @@ export class PropagationDetector implements Disposable {
 
   // ---- blame and bookkeeping
 
+  /** Records one faulty occurrence; returns the finding's id. */
   private fault(
     observation: { kind: FindingKind; blamed: WindowEntry; peer?: string; message: string; evidence: FindingEvidence[]; distinctBy?: string },
     nowMs: number,
-  ): void {
+  ): string {
     const location = this.blame(observation.kind, observation.blamed);
     const full: FaultObservation = {
       id: findingId(observation.kind, location, observation.blamed, observation.peer),
@@ -424,6 +457,7 @@ export class PropagationDetector implements Disposable {
     };
     if (observation.distinctBy !== undefined) full.distinctBy = observation.distinctBy;
     if (this.book.fault(full, Number.isFinite(nowMs) ? nowMs : this.clock())) this.dirty = true;
+    return full.id;
   }
 
   /** The same place as a finding saw its link intact: enough of these in a row and the finding goes away. */
@@ -472,6 +506,11 @@ export class PropagationDetector implements Disposable {
 function findingId(kind: FindingKind, location: SourceLocation | undefined, blamed: WindowEntry, peer: string | undefined): string {
   const place = location ? locationKey(location) : `unmapped:${blamed.span.resource.serviceName}:${blamed.span.name}`;
   return peer === undefined ? `${kind}|${place}` : `${kind}|${place}|${peer}`;
+}
+
+/** The calling code a candidate stands for: its process's service and span name. */
+function callerKey(entry: WindowEntry): string {
+  return `${entry.span.resource.serviceName}\u0000${entry.span.name}`;
 }
 
 function evidence(role: FindingEvidence['role'], entry: WindowEntry): FindingEvidence {

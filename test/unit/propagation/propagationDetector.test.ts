@@ -238,6 +238,20 @@ describe('PropagationDetector', () => {
       assert.deepEqual(detector.findings(), []);
     });
 
+    it('blames the code that contains most of the requests, not a busy consumer that overlaps some', () => {
+      const { detector } = setup();
+      // Four context-less stock checks from order.Create; a notifier consumer span, running at the same time
+      // and shorter than order.Create, happens to contain two of them.
+      for (const [n, s] of [['a', 0], ['b', 1000], ['c', 2000], ['d', 3000]] as const) {
+        detector.add([...orderCalling(`${n}o`, n, s, { client: false }), ...inventoryRoot(`${n}i`, n, s)]);
+      }
+      for (const [n, s] of [['a', 0], ['b', 1000]] as const) {
+        detector.add([span({ trace: `${n}n`, id: `${n}9`, name: 'orders.placed process', service: 'notifier', pid: PIDS.notifier, kind: CONSUMER, start: s + 4, duration: 12 })]);
+      }
+      detector.settleAll();
+      assert.deepEqual(summary(detector.findings()), [`uninstrumented-client ${FILE}:${LINES['order.Create']}`]);
+    });
+
     it('does not count two requests inside one long span as two', () => {
       const { detector } = setup();
       const long = span({ trace: 'job', id: 'j1', name: 'traffic.PlaceOrder', service: 'traffic', pid: PIDS.traffic, start: 0, duration: 5000 });
