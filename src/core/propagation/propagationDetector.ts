@@ -121,8 +121,9 @@ export class PropagationDetector implements Disposable {
 
   findings(): Finding[] {
     return this.book.list().filter((finding) => {
+      if (finding.kind !== 'uninstrumented-client') return true;
       const call = this.uninstrumentedCallers.get(finding.id);
-      return !call || this.callerVotes.isDominant(call.callee, call.caller);
+      return call !== undefined && this.callerVotes.isDominant(call.callee, call.caller);
     });
   }
 
