@@ -4,7 +4,8 @@
 // traffic so the annotations appear. Ctrl-C stops everything it started.
 //
 // Flags: --code-server (even where `code` exists), --editor-port N (code-server, default 8080),
-//        --rate N (orders/s, default 5), --headless (no window: a headless browser keeps the editor open and saves
+//        --rate N (orders/s, default 5), --fault NAME (run the shop with one of its deliberate tracing faults,
+//        see samples/go-shop/README.md), --headless (no window: a headless browser keeps the editor open and saves
 //        test-artifacts/demo.png every 15 s), --no-build.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -81,7 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 function buildServices() {
   say('building the Go sample services');
   mkdirSync(binDir, { recursive: true });
-  must('go', ['build', '-o', binDir + '/', './cmd/order', './cmd/inventory', './cmd/traffic'], { cwd: shop });
+  must('go', ['build', '-o', binDir + '/', './cmd/order', './cmd/inventory', './cmd/notifier', './cmd/traffic'], { cwd: shop });
 }
 
 /** The services' first exports should find the receiver up: wait until the extension listens. */
@@ -102,8 +103,13 @@ function startServices() {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiverEndpoint,
     OTEL_BSP_SCHEDULE_DELAY: '500',
   };
+  const fault = option('--fault', '');
+  if (fault) env.SHOP_FAULT = fault;
+  background('notifier', join(binDir, 'notifier'), [], { env: { ...env, PORT: '4222' } });
   background('inventory', join(binDir, 'inventory'), [], { env: { ...env, PORT: '8082' } });
-  background('order', join(binDir, 'order'), [], { env: { ...env, PORT: '8081', INVENTORY_URL: 'http://127.0.0.1:8082' } });
+  background('order', join(binDir, 'order'), [], {
+    env: { ...env, PORT: '8081', INVENTORY_URL: 'http://127.0.0.1:8082', NATS_URL: 'nats://127.0.0.1:4222' },
+  });
   // Give the services a moment to listen before the first order.
   setTimeout(() => {
     background('traffic', join(binDir, 'traffic'), ['-rate', rate, '-target', 'http://127.0.0.1:8081'], { env });
