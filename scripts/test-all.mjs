@@ -71,6 +71,11 @@ if (compiled && built) {
   summary.push('vscode: not run (compile or build failed)');
 }
 
+// Where VS Code can be downloaded, the same suites also run in a real Electron VS Code (opt in: it needs the network).
+if (compiled && built && process.env.SPAN_LENS_TEST_ELECTRON === '1') {
+  suite('vscode-electron', 'node', ['out/test/harness/run-electron.js']);
+}
+
 rmSync(scratch, { recursive: true, force: true });
 console.log('\n=== summary');
 for (const line of summary) console.log(`  ${line}`);
