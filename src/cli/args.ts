@@ -11,7 +11,22 @@ export interface ReceiveOptions {
   maxSpans: number;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'receive'; options: ReceiveOptions };
+export type CheckFormat = 'text' | 'json' | 'sarif';
+export const CHECK_FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif'];
+
+export interface CheckOptions {
+  /** Files and directories to check, as given (relative to cwd); the cwd when none were given. */
+  paths: string[];
+  format: CheckFormat;
+  /** Paths in the output are relative to it. */
+  cwd: string;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'receive'; options: ReceiveOptions }
+  | { kind: 'check'; options: CheckOptions };
 
 export const DEFAULT_MAX_SPANS = 1_000_000;
 
@@ -24,6 +39,8 @@ export const USAGE = `Usage: spanlens <command> [options]
 Commands:
   receive            Receive OTLP/HTTP traces, map spans to source lines, and on SIGINT/SIGTERM
                      write a JSON report of per-line counts, latencies and errors.
+  check [paths...]   Check Go source for faults that break traces (the editor's static checks).
+                     Exit 0 when clean, 1 when there are findings, 2 on bad usage.
 
 Options for receive:
   --host H           Address to bind (default ${DEFAULT_HOST})
@@ -31,6 +48,11 @@ Options for receive:
   --workspace DIR    Source tree to map spans into (default: the current directory)
   --report FILE      Write the report to FILE instead of stdout
   --max-spans N      Spans kept in memory; oldest traces are evicted beyond it (default ${DEFAULT_MAX_SPANS})
+
+Options for check:
+  --format F         text (default), json or sarif
+  paths              Go files or directories (default: the current directory); vendor, testdata,
+                     node_modules and hidden directories are skipped
 
   -h, --help         Show this help
   -v, --version      Show the version
@@ -50,6 +72,9 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
     return { kind: 'version' };
   }
   const [command, ...rest] = argv;
+  if (command === 'check') {
+    return { kind: 'check', options: parseCheck(rest, cwd) };
+  }
   if (command !== 'receive') {
     throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command ${command}`);
   }
@@ -81,6 +106,39 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
     options.report = report;
   }
   return { kind: 'receive', options };
+}
+
+function parseCheck(rest: readonly string[], cwd: string): CheckOptions {
+  const paths: string[] = [];
+  let format: CheckFormat | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--') {
+      paths.push(...rest.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-')) {
+      paths.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name !== '--format') {
+      throw new UsageError(`unknown option ${name}`);
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '') {
+      throw new UsageError(`${name} needs a value`);
+    }
+    if (format !== undefined) {
+      throw new UsageError(`${name} given twice`);
+    }
+    if (!(CHECK_FORMATS as readonly string[]).includes(value)) {
+      throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    format = value as CheckFormat;
+  }
+  return { paths: paths.length > 0 ? paths : ['.'], format: format ?? 'text', cwd };
 }
 
 function integerOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 /** `spanlens`: the package's bin (dist/cli.js when bundled). */
 import { USAGE, UsageError, parseArgs } from './args';
+import { runCheck } from './check';
 import { runReceive } from './receive';
 import { packageVersion } from './version';
 
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
     case 'version':
       await writeStdout(`${packageVersion()}\n`);
       return 0;
+    case 'check':
+      return runCheck(command.options, { log: (line) => process.stderr.write(`${line}\n`), writeStdout });
     case 'receive': {
       // Listen for signals from the start: a SIGTERM during start-up still ends with a report.
       const stop = waitForStop();

@@ -27,7 +27,7 @@ describe('spanlens argument parsing', () => {
 
   const bad: [string[], RegExp][] = [
     [[], /missing command/],
-    [['check'], /unknown command check/],
+    [['lint'], /unknown command lint/],
     [['--verbose'], /unknown option --verbose/],
     [['receive', '--port', '80'], /unknown option --port/],
     [['receive', '--report'], /--report needs a value/],
