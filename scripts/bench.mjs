@@ -23,6 +23,7 @@ const benches = [
   ['decode', 'out/bench/decodeBench.js', 'runDecodeBench'],
   ['store', 'out/bench/storeBench.js', 'runStoreBench'],
   ['ingest', 'out/bench/ingestBench.js', 'runIngestBench'],
+  ['analysis', 'out/bench/analysisBench.js', 'runAnalysisBench'],
 ];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 console.log(`Span Lens benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
