@@ -1,5 +1,21 @@
 import type { GoRule } from '../goRule';
+import { goroutineBackgroundContext } from './goroutineBackgroundContext';
+import { goroutineRequestContext } from './goroutineRequestContext';
+import { httpRequestWithoutContext } from './httpRequestWithoutContext';
+import { httpUninstrumentedClient } from './httpUninstrumentedClient';
+import { noTextMapPropagator } from './noTextMapPropagator';
+import { spanNotEnded } from './spanNotEnded';
+import { spanContextDiscarded } from './spanContextDiscarded';
+import { spanErrorNotRecorded } from './spanErrorNotRecorded';
 
 /** Every Go rule, in code order. One line per rule: two people append here. */
 export const ALL_GO_RULES: GoRule[] = [
+  goroutineBackgroundContext,
+  goroutineRequestContext,
+  httpRequestWithoutContext,
+  httpUninstrumentedClient,
+  spanNotEnded,
+  spanContextDiscarded,
+  spanErrorNotRecorded,
+  noTextMapPropagator,
 ];
