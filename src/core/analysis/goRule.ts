@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { alignTrailingComments } from './goEdits';
 import type { Fix, GoModuleInfo, StaticFinding } from './types';
 
 /**
@@ -105,7 +106,9 @@ export function createGoFile(path: string, text: string, root: Node, module: GoM
       const start = 'startIndex' in target ? target.startIndex : target.start;
       const end = 'endIndex' in target ? target.endIndex : target.end;
       const { line, column } = lineColumn(start);
-      return { rule: rule.id, code: rule.code, file: path, start, end, line, column, message, fixes };
+      // Every fix keeps gofmt's alignment of trailing comments around the lines it edits.
+      const aligned = fixes.map((fix) => ({ ...fix, edits: alignTrailingComments(text, fix.edits) }));
+      return { rule: rule.id, code: rule.code, file: path, start, end, line, column, message, fixes: aligned };
     },
   };
 }
