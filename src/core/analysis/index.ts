@@ -13,3 +13,5 @@ export {
   singleFileContext,
 } from './moduleFacts';
 export { ALL_GO_RULES } from './rules';
+export { fixesForLiveFinding } from './dynamicFixes';
+export { contextSourcesInScope, preferredContextSource, type ContextSource } from './goScope';
