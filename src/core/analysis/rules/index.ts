@@ -7,6 +7,9 @@ import { noTextMapPropagator } from './noTextMapPropagator';
 import { spanNotEnded } from './spanNotEnded';
 import { spanContextDiscarded } from './spanContextDiscarded';
 import { spanErrorNotRecorded } from './spanErrorNotRecorded';
+import { otelginMiddlewareOrder } from './otelginMiddlewareOrder';
+import { ginContextInGoroutine } from './ginContextInGoroutine';
+import { ginContextAsContext } from './ginContextAsContext';
 
 /** Every Go rule, in code order. One line per rule: two people append here. */
 export const ALL_GO_RULES: GoRule[] = [
@@ -14,6 +17,9 @@ export const ALL_GO_RULES: GoRule[] = [
   goroutineRequestContext,
   httpRequestWithoutContext,
   httpUninstrumentedClient,
+  otelginMiddlewareOrder,
+  ginContextInGoroutine,
+  ginContextAsContext,
   spanNotEnded,
   spanContextDiscarded,
   spanErrorNotRecorded,

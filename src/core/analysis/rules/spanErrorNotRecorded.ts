@@ -36,7 +36,7 @@ export const spanErrorNotRecorded: GoRule = {
             file.finding(
               spanErrorNotRecorded,
               ret,
-              `This error is returned without ${span}.RecordError or ${span}.SetStatus, so the span ${span} is not marked as failed.`,
+              `This error is returned without ${span}.RecordError or ${span}.SetStatus, so the span does not show the failure.`,
               recordErrorFixes(file, ret, span, checked),
             ),
           );

@@ -1,0 +1,4 @@
+import { ginContextAsContext } from '../../../src/core/analysis/rules/ginContextAsContext';
+import { describeRuleSuite } from './support/ruleSuite';
+
+describeRuleSuite(ginContextAsContext, 'gin-context-as-context');

@@ -1,0 +1,4 @@
+import { ginContextInGoroutine } from '../../../src/core/analysis/rules/ginContextInGoroutine';
+import { describeRuleSuite } from './support/ruleSuite';
+
+describeRuleSuite(ginContextInGoroutine, 'gin-context-in-goroutine');
