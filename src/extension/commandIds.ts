@@ -11,4 +11,5 @@ export const COMMANDS = {
   openTrace: 'spanLens.openTrace',
   toggleAnnotations: 'spanLens.toggleAnnotations',
   reindexWorkspace: 'spanLens.reindexWorkspace',
+  checkWorkspace: 'spanLens.checkWorkspace',
 } as const;

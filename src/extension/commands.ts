@@ -1,6 +1,7 @@
 /** Every Span Lens command, registered in one place. Ids and titles are contributed in package.json. */
 import * as vscode from 'vscode';
 import { SpanStore } from '../core/model';
+import type { StaticChecks } from './analysis/staticChecks';
 import { COMMANDS } from './commandIds';
 import { formatCount, formatDuration, plural } from './format';
 import { Logger } from './logger';
@@ -16,13 +17,14 @@ export interface CommandDependencies {
   settings: Settings;
   logger: Logger;
   traces: TraceDocuments;
+  checks: StaticChecks;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const RECENT_TRACES_LISTED = 50;
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
-  const { store, receiver, indexer, settings, logger, traces } = deps;
+  const { store, receiver, indexer, settings, logger, traces, checks } = deps;
   const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: unknown[]) => unknown> = {
     [COMMANDS.startReceiver]: () => receiver.start(),
     [COMMANDS.stopReceiver]: () => receiver.stop(),
@@ -40,6 +42,11 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     [COMMANDS.reindexWorkspace]: () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Span Lens: indexing the workspace' }, () =>
         indexer.rebuild(),
+      ),
+    [COMMANDS.checkWorkspace]: () =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Span Lens: checking Go files', cancellable: true },
+        (progress, token) => checks.checkWorkspace(progress, token),
       ),
   };
   return Object.entries(handlers).map(([id, handler]) =>

@@ -1,6 +1,8 @@
 /** Activation wiring only: builds the parts, connects them, and hands everything disposable to VS Code. */
 import * as vscode from 'vscode';
 import { SpanStore } from '../core/model';
+import { StaticChecks } from './analysis/staticChecks';
+import { StaticCodeActions } from './analysis/staticCodeActions';
 import { registerCommands } from './commands';
 import { AnnotationDecorations, RenderedAnnotation } from './decorations';
 import type { Finding } from '../core/propagation';
@@ -58,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   );
   const findingDiagnostics = new FindingDiagnostics(findings, store, indexer.locator, logger);
   const findingDecorations = new FindingDecorations(findings, logger);
+  const checks = new StaticChecks(settings, logger, __dirname);
   receiverForShutdown = receiver;
 
   context.subscriptions.push(
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     findings,
     findingDiagnostics,
     findingDecorations,
+    checks,
     locations,
     traces,
     indexer.onDidChangeMapping(() => store.relocate()),
@@ -78,7 +82,8 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     }),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new SpanHoverProvider(store)),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHoverProvider(findings)),
-    ...registerCommands({ store, receiver, indexer, settings, logger, traces }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.go' }, new StaticCodeActions(checks, logger), StaticCodeActions.metadata),
+    ...registerCommands({ store, receiver, indexer, settings, logger, traces, checks }),
     // Last: the parts above may still log while they are disposed.
     settings,
     logger,
@@ -102,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       await decorations.whenIdle();
       await findingDiagnostics.whenIdle();
       await findingDecorations.whenIdle();
+      await checks.whenIdle();
     },
     findings: () => findings.findings(),
     findingWarningsFor: (uri) => findingDecorations.warningsFor(uri),

@@ -16,6 +16,7 @@ export interface SpanLensSettings {
   pathMappings: PathMapping[];
   index: { exclude: string[] };
   findings: { enabled: boolean; graceSeconds: number };
+  checks: { enabled: boolean };
 }
 
 export const DEFAULT_SETTINGS: SpanLensSettings = {
@@ -26,6 +27,7 @@ export const DEFAULT_SETTINGS: SpanLensSettings = {
   // The index always skips hidden directories, node_modules, vendor, dist, out, build and testdata.
   index: { exclude: [] },
   findings: { enabled: true, graceSeconds: 5 },
+  checks: { enabled: true },
 };
 
 /** Reads one key under `spanLens.` (e.g. `receiver.httpPort`); undefined when unset. */
@@ -51,6 +53,7 @@ export function parseSettings(get: ConfigurationReader): SpanLensSettings {
       enabled: bool(get('findings.enabled'), d.findings.enabled),
       graceSeconds: finite(get('findings.graceSeconds'), d.findings.graceSeconds, 0, 600),
     },
+    checks: { enabled: bool(get('checks.enabled'), d.checks.enabled) },
   };
 }
 
