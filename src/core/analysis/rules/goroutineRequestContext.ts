@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { detachFix } from '../contextFix';
 import type { GoFile, GoRule } from '../goRule';
-import { enclosingFunction, functionParameters, isFunctionNode, parameterContextKind, returnsContext } from '../goScope';
+import { enclosingFunction, functionParameters, IMPORT_CONTEXT, isFunctionNode, isPackageCall, parameterContextKind, returnsContext } from '../goScope';
 import type { Fix, StaticFinding } from '../types';
 
 /**
@@ -67,6 +67,8 @@ export function isRequestContext(file: GoFile, expression: Node, at: Node, depth
   const right = declaration.childForFieldName('right')?.namedChildren[0];
   if (!right || right.type !== 'call_expression' || !returnsContext(file, right)) return false;
   if (isRequestContextCall(file, right, declaration)) return true;
+  // context.WithoutCancel detaches: what follows no longer ends with the request.
+  if (isPackageCall(file, right, IMPORT_CONTEXT, ['WithoutCancel'])) return false;
   // Derived: context.WithTimeout(parent, ...), tracer.Start(parent, ...): follow the parent.
   const parent = right.childForFieldName('arguments')?.namedChildren[0];
   return !!parent && isRequestContext(file, parent, declaration, depth + 1);
