@@ -10,6 +10,9 @@ import { spanErrorNotRecorded } from './spanErrorNotRecorded';
 import { otelginMiddlewareOrder } from './otelginMiddlewareOrder';
 import { ginContextInGoroutine } from './ginContextInGoroutine';
 import { ginContextAsContext } from './ginContextAsContext';
+import { publishWithoutInject } from './publishWithoutInject';
+import { consumeWithoutExtract } from './consumeWithoutExtract';
+import { grpcWithoutOtelgrpc } from './grpcWithoutOtelgrpc';
 
 /** Every Go rule, in code order. One line per rule: two people append here. */
 export const ALL_GO_RULES: GoRule[] = [
@@ -23,5 +26,8 @@ export const ALL_GO_RULES: GoRule[] = [
   spanNotEnded,
   spanContextDiscarded,
   spanErrorNotRecorded,
+  publishWithoutInject,
+  consumeWithoutExtract,
   noTextMapPropagator,
+  grpcWithoutOtelgrpc,
 ];
