@@ -5,7 +5,7 @@
  * and run with the same fault, the shop yields no finding at all and its traces are whole again.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FindingKind } from '../../src/core/propagation';
@@ -13,9 +13,12 @@ import { SpanLensReport } from './support/cli';
 import { GoShopBinaries } from './support/goBuild';
 import { TrafficSummary } from './support/goShop';
 import { findCode, findSpanStart, SpanStart } from './support/goSource';
+import { GoChecks, runGoChecks } from './support/goChecks';
 import { limited } from './support/limited';
+import { OfferedFixes, offeredFixes, staticFindingsOf } from './support/offeredFix';
 import { buildShopCopy, copyGoShop } from './support/shopCopy';
 import { runShopSession, ShopRun } from './support/shopRun';
+import { applyTextEdits, linesTouched } from './support/textEdits';
 
 interface LoopCase {
   /** SHOP_FAULT, kept the same before and after the fix: the fix must repair the code the fault selects. */
@@ -91,10 +94,34 @@ interface FaultyStage {
   run: ShopRun;
 }
 
+interface FixedStage {
+  offered: OfferedFixes;
+  /** The file's text once the chosen fix is applied (as saved to the copy). */
+  edited: string;
+  checks: GoChecks;
+  /** `code` of each static finding of the edited file. */
+  staticCodesAfter: string[];
+}
+
+/** Applies the fix a user would take for the live finding, saves the file and runs gofmt, go build and go vet. */
+async function applyOfferedFix(loop: LoopCase, { copy, at }: FaultyStage): Promise<FixedStage> {
+  const file = path.join(copy, at.file);
+  const offered = await offeredFixes(file, loop.kind, at.line);
+  if (!offered.chosen) {
+    throw new Error(`no fix offered for ${loop.kind} at ${at.file}:${at.line}; static findings: ${JSON.stringify(offered.staticFindings.map((f) => `${f.code}:${f.line}`))}`);
+  }
+  const edited = applyTextEdits(offered.text, offered.chosen.fix.edits);
+  writeFileSync(file, edited);
+  const checks = await runGoChecks(copy, at.file);
+  const staticCodesAfter = (await staticFindingsOf(file)).map((f) => f.code).sort();
+  return { offered, edited, checks, staticCodesAfter };
+}
+
 type Outcome<T> = { value: T } | { error: unknown };
 const settle = <T>(promise: Promise<T>): Promise<Outcome<T>> => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
 
-async function valueOf<T>(outcome: Promise<Outcome<T>> | undefined): Promise<T> {
+/** The stage's value, or its failure rethrown (a later stage fails with the earliest failure of its chain). */
+async function valueOf<T>(outcome: Outcome<T> | Promise<Outcome<T>> | undefined): Promise<T> {
   const settled = await outcome;
   assert.ok(settled, 'the stage never started');
   if ('error' in settled) {
@@ -104,34 +131,49 @@ async function valueOf<T>(outcome: Promise<Outcome<T>> | undefined): Promise<T> 
 }
 
 describe('closed loop on a go-shop copy: live finding, offered fix applied, rebuilt, finding gone', function () {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'span-lens-closed-loop-'));
+  let scratch: string | undefined;
   const faulty = new Map<string, Promise<Outcome<FaultyStage>>>();
+  const fixed = new Map<string, Promise<Outcome<FixedStage>>>();
+  const rerun = new Map<string, Promise<Outcome<ShopRun>>>();
 
   before(function () {
+    scratch = mkdtempSync(path.join(tmpdir(), 'span-lens-closed-loop-'));
     // Each loop builds and runs its own copy; two at a time keep a 2-core machine busy without starving the shops.
     const slot = limited(2);
     for (const loop of cases) {
       const dir = path.join(scratch, loop.fault);
-      faulty.set(
-        loop.fault,
-        settle(
+      const first = settle(
+        slot(async () => {
+          const copy = copyGoShop(dir);
+          const at = findCode(copy, loop.faultyCode);
+          const bins = await buildShopCopy(copy, path.join(dir, 'bin'));
+          const run = await runShopSession(bins, { workspace: copy, fault: loop.fault, failureRate: 0, trafficArgs: TRAFFIC });
+          return { copy, bins, at, run };
+        }),
+      );
+      const second = settle(first.then(valueOf).then((stage) => slot(() => applyOfferedFix(loop, stage))));
+      const third = settle(
+        Promise.all([first.then(valueOf), second.then(valueOf)]).then(([{ copy, bins }]) =>
           slot(async () => {
-            const copy = copyGoShop(dir);
-            const at = findCode(copy, loop.faultyCode);
-            const bins = await buildShopCopy(copy, path.join(dir, 'bin'));
-            const run = await runShopSession(bins, { workspace: copy, fault: loop.fault, failureRate: 0, trafficArgs: TRAFFIC });
-            return { copy, bins, at, run };
+            // Same binaries' paths, rebuilt from the edited copy; the fault flag stays as it was.
+            await buildShopCopy(copy, path.dirname(bins.order));
+            return runShopSession(bins, { workspace: copy, fault: loop.fault, failureRate: 0, trafficArgs: TRAFFIC });
           }),
         ),
       );
+      faulty.set(loop.fault, first);
+      fixed.set(loop.fault, second);
+      rerun.set(loop.fault, third);
     }
   });
 
   after(async function () {
     this.timeout(900_000);
     // Every stage has stopped its processes before the copies go.
-    await Promise.all([...faulty.values()]);
-    rmSync(scratch, { recursive: true, force: true });
+    await Promise.all([...faulty.values(), ...fixed.values(), ...rerun.values()]);
+    if (scratch) {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   for (const loop of cases) {
@@ -142,6 +184,34 @@ describe('closed loop on a go-shop copy: live finding, offered fix applied, rebu
         const { at, run } = await valueOf(faulty.get(loop.fault));
         assertServed(run);
         assert.deepEqual(findingsOf(run.report), [`${loop.kind} ${at.file}:${at.line}`], JSON.stringify(run.report.findings, null, 2));
+      });
+
+      it('the fix offered for it edits that line, and the copy stays gofmt-clean, builds and vets', async function () {
+        this.timeout(1_200_000);
+        const { at, copy } = await valueOf(faulty.get(loop.fault));
+        const { offered, edited, checks, staticCodesAfter } = await valueOf(fixed.get(loop.fault));
+        const fix = offered.chosen?.fix;
+        assert.ok(fix, 'a fix is offered');
+        assert.ok(linesTouched(offered.text, fix.edits).has(at.line), `"${fix.title}" (from the ${offered.chosen?.from}) edits line ${at.line}: ${JSON.stringify(fix.edits)}`);
+        assert.notEqual(edited, offered.text);
+        // The fault flag must still select the repaired code, or the rerun would prove nothing.
+        assert.ok(readFileSync(path.join(copy, at.file), 'utf8').includes(`// Fault ${loop.fault}`), 'the fault branch is still there');
+        assert.equal(checks.gofmt.code, 0, checks.gofmt.output);
+        assert.deepEqual(checks.unformatted, [], `gofmt -l ${at.file}`);
+        assert.equal(checks.build.code, 0, `go build ./...:\n${checks.build.output}`);
+        assert.equal(checks.vet.code, 0, `go vet ./...:\n${checks.vet.output}`);
+        // The static findings elsewhere in the file are untouched; the ones on the repaired line are gone.
+        const expected = offered.staticFindings.filter((f) => f.line !== at.line).map((f) => f.code).sort();
+        assert.deepEqual(staticCodesAfter, expected, 'static findings of the file after the fix');
+      });
+
+      it(`rebuilt and rerun with SHOP_FAULT=${loop.fault}: no finding at all, and ${loop.healed}`, async function () {
+        this.timeout(1_200_000);
+        const { copy } = await valueOf(faulty.get(loop.fault));
+        const run = await valueOf(rerun.get(loop.fault));
+        assertServed(run);
+        assert.deepEqual(findingsOf(run.report), [], JSON.stringify(run.report.findings, null, 2));
+        loop.showsHealed(run, copy);
       });
     });
   }
