@@ -36,12 +36,18 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Every `*.test.js` in the suites directory, in a stable order. */
+/**
+ * The suite whose editor stays open when the run ends: the harness then checks that the page really draws the
+ * annotation it reports, and screenshots it. Other suites clear data or revert files, so it runs last.
+ */
+const LAST_SUITE = 'annotations.test.js';
+
+/** Every `*.test.js` in the suites directory, in a stable order, the annotations suite last. */
 export function suiteFiles(suitesDir: string): string[] {
   return fs
     .readdirSync(suitesDir)
     .filter((name) => name.endsWith('.test.js'))
-    .sort()
+    .sort((a, b) => Number(a === LAST_SUITE) - Number(b === LAST_SUITE) || a.localeCompare(b))
     .map((name) => path.join(suitesDir, name));
 }
 
