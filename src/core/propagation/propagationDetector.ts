@@ -50,6 +50,7 @@ const MAX_ANCESTORS = 64;
 const MAX_CACHED_BLAMES = 5000;
 const MAX_REPORTERS = 10_000;
 const MAX_TRACKED_CALLERS = 5000;
+const MAX_CALLERS_PER_FINDING = 64;
 
 interface PendingCheck {
   entry: WindowEntry;
@@ -68,8 +69,11 @@ export class PropagationDetector implements Disposable {
   private readonly window: SpanWindow;
   private readonly book = new FindingBook();
   private readonly callerVotes = new CallerVotes();
-  /** uninstrumented-client finding id → the callee and the calling code it names, to check it still dominates. */
-  private readonly uninstrumentedCallers = new Map<string, { callee: string; caller: string }>();
+  /**
+   * uninstrumented-client finding id → the callee and every calling code blamed on that line (the refiner maps
+   * several spans of one function to its one uninstrumented call), to check one of them still dominates.
+   */
+  private readonly uninstrumentedCallers = new Map<string, { callee: string; callers: Set<string> }>();
   private pending: PendingCheck[] = [];
   private pendingHead = 0;
   /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
@@ -123,7 +127,7 @@ export class PropagationDetector implements Disposable {
     return this.book.list().filter((finding) => {
       if (finding.kind !== 'uninstrumented-client') return true;
       const call = this.uninstrumentedCallers.get(finding.id);
-      return call !== undefined && this.callerVotes.isDominant(call.callee, call.caller);
+      return call !== undefined && this.anyDominates(call.callee, call.callers);
     });
   }
 
@@ -293,17 +297,27 @@ export class PropagationDetector implements Disposable {
         },
         nowMs,
       );
-      if (this.uninstrumentedCallers.size >= MAX_TRACKED_CALLERS) this.uninstrumentedCallers.clear();
-      this.uninstrumentedCallers.set(id, { callee: service, caller: callerKey(caller) });
+      let call = this.uninstrumentedCallers.get(id);
+      if (!call) {
+        if (this.uninstrumentedCallers.size >= MAX_TRACKED_CALLERS) this.uninstrumentedCallers.clear();
+        call = { callee: service, callers: new Set() };
+        this.uninstrumentedCallers.set(id, call);
+      }
+      if (call.callers.size < MAX_CALLERS_PER_FINDING) call.callers.add(callerKey(caller));
     }
     // The vote may have moved which caller dominates, and so which finding shows.
     if (this.dominantCallers(service) !== shownBefore) this.dirty = true;
   }
 
+  private anyDominates(callee: string, callers: Set<string>): boolean {
+    for (const caller of callers) if (this.callerVotes.isDominant(callee, caller)) return true;
+    return false;
+  }
+
   private dominantCallers(callee: string): string {
     const shown: string[] = [];
     for (const [id, call] of this.uninstrumentedCallers) {
-      if (call.callee === callee && this.callerVotes.isDominant(callee, call.caller)) shown.push(id);
+      if (call.callee === callee && this.anyDominates(callee, call.callers)) shown.push(id);
     }
     return shown.join('\n');
   }
