@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Span } from '../../../src/core/model/span';
 import { FINDING_CODES, HEALTHY_TO_CLEAR, PropagationDetector, type Finding } from '../../../src/core/propagation';
 import { LINES, PIDS, shopRequest } from './shopGraph';
+import type { SourceLocation } from '../../../src/core/model/span';
 import { CLIENT, CONSUMER, ginServerAttributes, httpClientAttributes, ManualClock, PRODUCER, SERVER, span, TableLocator, traceId } from './spanGraph';
 
 const GRACE = 5000;
@@ -250,6 +251,24 @@ describe('PropagationDetector', () => {
       }
       detector.settleAll();
       assert.deepEqual(summary(detector.findings()), [`uninstrumented-client ${FILE}:${LINES['order.Create']}`]);
+    });
+
+    it('keeps the finding when several spans of the calling function are blamed on its one uninstrumented call', () => {
+      const CALL_LINE = 79;
+      // The refiner narrows every order-service span to the function's single bare http call.
+      const refiner = { refine: (kind: string, location: SourceLocation) => (kind === 'uninstrumented-client' ? { ...location, line: CALL_LINE } : location) };
+      const detector = new PropagationDetector({ locator: new TableLocator(LINES, FILE), refiner, graceMs: GRACE, clock: new ManualClock(1_000).now });
+      for (const [n, s] of [['a', 0], ['b', 1000], ['c', 2000]] as const) {
+        detector.add([...orderCalling(`${n}o`, n, s, { client: false }), ...inventoryRoot(`${n}i`, n, s)]);
+      }
+      // The last request lies inside a short order.save of another request: that span votes last, and alone.
+      detector.add([
+        span({ trace: 'dsv', id: 'd7', name: 'POST /orders', service: 'order-service', pid: PIDS.order, kind: SERVER, start: 2990, duration: 40 }),
+        span({ trace: 'dsv', id: 'd8', parent: 'd7', name: 'order.save', service: 'order-service', pid: PIDS.order, start: 3005, duration: 10 }),
+        ...inventoryRoot('di', 'd', 3000),
+      ]);
+      detector.settleAll();
+      assert.deepEqual(summary(detector.findings()), [`uninstrumented-client ${FILE}:${CALL_LINE}`]);
     });
 
     it('does not count two requests inside one long span as two', () => {
