@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GoAnalyzer } from '../src/core/analysis';
 import { TreeSitter } from '../src/core/source/treeSitter';
-import { GoChecker } from '../src/cli/goChecker';
-import { listGoFiles } from '../src/cli/goFiles';
+import { GoChecker } from '../src/core/analysis/goChecker';
+import { listGoFiles } from '../src/core/analysis/goFiles';
 import { BenchRow } from './benchTypes';
 
 const WORKSPACE_PACKAGES = 60;

@@ -8,8 +8,8 @@ import { ALL_GO_RULES, GoAnalyzer } from '../core/analysis';
 import { TreeSitter } from '../core/source/treeSitter';
 import type { CheckOptions } from './args';
 import { formatJson, formatSarif, formatText, type RuleDescription } from './checkFormats';
-import { GoChecker } from './goChecker';
-import { MissingPathError, listGoFiles } from './goFiles';
+import { GoChecker } from '../core/analysis/goChecker';
+import { MissingPathError, listGoFiles } from '../core/analysis/goFiles';
 import { packageVersion } from './version';
 
 export interface CheckIo {

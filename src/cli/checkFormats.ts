@@ -4,14 +4,10 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { StaticFinding } from '../core/analysis/types';
-import { staticCheckDocsUrl } from './checkDocs';
+import type { CheckedFinding } from '../core/analysis/types';
+import { staticCheckDocsUrl } from '../core/analysis/checkDocs';
 
-/** A finding with the end of its range as a line and column too (1-based, UTF-16 columns, end exclusive). */
-export interface CheckedFinding extends StaticFinding {
-  endLine: number;
-  endColumn: number;
-}
+export type { CheckedFinding };
 
 /** What SARIF lists about each rule the run knows. */
 export interface RuleDescription {

@@ -41,3 +41,9 @@ export interface GoModuleInfo {
   /** The module path of the nearest go.mod. */
   modulePath?: string;
 }
+
+/** A finding with the end of its range as a line and column too (1-based, UTF-16 columns, end exclusive). */
+export interface CheckedFinding extends StaticFinding {
+  endLine: number;
+  endColumn: number;
+}

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { fixesForLiveFinding } from '../../core/analysis';
 import type { Fix } from '../../core/analysis/types';
 import { FINDING_CODES, type FindingKind } from '../../core/propagation';
-import type { CheckedFinding } from '../../cli/checkFormats';
+import type { CheckedFinding } from '../../core/analysis/types';
 import { DIAGNOSTIC_SOURCE } from '../findings/findingDiagnostics';
 import { Logger } from '../logger';
 import { diagnosticCode } from './staticDiagnostic';

@@ -1,7 +1,7 @@
 /** One static finding as a Problems entry: a Warning from "Span Lens" on the fault's exact range, its code linking to the rule's docs. */
 import * as vscode from 'vscode';
-import type { CheckedFinding } from '../../cli/checkFormats';
-import { staticCheckDocsUrl } from '../../cli/checkDocs';
+import type { CheckedFinding } from '../../core/analysis/types';
+import { staticCheckDocsUrl } from '../../core/analysis/checkDocs';
 import { DIAGNOSTIC_SOURCE } from '../findings/findingDiagnostics';
 
 export function staticDiagnostic(finding: CheckedFinding): vscode.Diagnostic {

@@ -1,4 +1,5 @@
 /** The words Span Lens shows for a broken link: the line warning, the docs link. No vscode import: unit-tested. */
+import { headingAnchor } from '../../core/util/markdownAnchor';
 import type { Finding, FindingKind } from '../../core/propagation';
 import { formatDuration } from '../format';
 
@@ -32,14 +33,7 @@ export function docsHeading(kind: FindingKind, code: string): string {
   return `${code} ${kind}`;
 }
 
-/** GitHub's anchor for a heading: lower case, punctuation other than `-` dropped, spaces to `-`. */
-export function headingAnchor(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
+export { headingAnchor };
 
 export function docsUrl(kind: FindingKind, code: string): string {
   return `${BROKEN_LINKS_DOC}#${headingAnchor(docsHeading(kind, code))}`;

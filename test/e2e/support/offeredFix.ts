@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fixesForLiveFinding, GoAnalyzer } from '../../../src/core/analysis';
 import type { Fix } from '../../../src/core/analysis/types';
 import type { CheckedFinding } from '../../../src/cli/checkFormats';
-import { GoChecker } from '../../../src/cli/goChecker';
+import { GoChecker } from '../../../src/core/analysis/goChecker';
 import type { FindingKind } from '../../../src/core/propagation';
 import { TreeSitter } from '../../../src/core/source/treeSitter';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_GO_RULES } from '../../../src/core/analysis/rules';
-import { STATIC_CHECKS_DOC, staticCheckDocsUrl, staticCheckHeading } from '../../../src/cli/checkDocs';
+import { STATIC_CHECKS_DOC, staticCheckDocsUrl, staticCheckHeading } from '../../../src/core/analysis/checkDocs';
 import { headingAnchor } from '../../../src/extension/findings/findingText';
 
 const root = path.join(__dirname, '..', '..', '..', '..');

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GoAnalyzer } from '../../../src/core/analysis';
 import { TreeSitter } from '../../../src/core/source/treeSitter';
-import { GoChecker, overlaySources } from '../../../src/cli/goChecker';
-import { listGoFiles } from '../../../src/cli/goFiles';
+import { GoChecker, overlaySources } from '../../../src/core/analysis/goChecker';
+import { listGoFiles } from '../../../src/core/analysis/goFiles';
 
 const FIXTURE = path.resolve(__dirname, '../../../../test/fixtures/check-cli');
 

@@ -5,8 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseGoMod } from '../core/analysis';
-import type { GoModuleInfo } from '../core/analysis/types';
+import { parseGoMod } from './moduleFacts';
+import type { GoModuleInfo } from './types';
 
 const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules']);
 

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { GoAnalyzer, GoPackageContext } from '../core/analysis';
-import { moduleFacts } from '../core/analysis';
-import type { StaticFinding } from '../core/analysis/types';
-import type { CheckedFinding } from './checkFormats';
+import type { GoAnalyzer } from './goAnalyzer';
+import type { GoPackageContext } from './goRule';
+import { moduleFacts } from './moduleFacts';
+import type { StaticFinding } from './types';
+import type { CheckedFinding } from './types';
 import { GoModule, GoModuleLocator, listModuleGoFiles } from './goFiles';
 
 /** Where texts come from: the disk, or an editor's unsaved buffer first. */

@@ -1,19 +1,11 @@
 /** Where each static check is explained: a section of docs/static-checks.md, one heading per rule. No vscode import. */
+import { headingAnchor } from '../util/markdownAnchor';
 
 export const STATIC_CHECKS_DOC = 'https://github.com/span-lens/span-lens/blob/main/docs/static-checks.md';
 
 /** The heading of a rule's section, e.g. `SL204 go/http-uninstrumented-client`. */
 export function staticCheckHeading(code: string, ruleId: string): string {
   return `${code} ${ruleId}`;
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces to `-`. */
-function headingAnchor(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
 }
 
 export function staticCheckDocsUrl(code: string, ruleId: string): string {
