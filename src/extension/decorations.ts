@@ -4,23 +4,13 @@ import { LocationStatsSnapshot, SpanStore, StoreChange } from '../core/model';
 import { Coalescer } from './coalescer';
 import { formatAnnotation } from './format';
 import { Logger } from './logger';
+import { PaintedEditors, type RenderedAnnotation } from './paintedEditors';
 import { Settings } from './settings';
 
-/** What one annotation renders; 1-based `line` as in telemetry and the CLI report. */
-export interface RenderedAnnotation {
-  line: number;
-  text: string;
-}
+export type { RenderedAnnotation };
 
 /** Store events arrive once per received batch; the editor is repainted at most this often. */
 const REPAINT_INTERVAL_MS = 150;
-
-interface Painted {
-  document: vscode.TextDocument;
-  annotations: RenderedAnnotation[];
-  /** Equal signatures mean the editor already shows exactly this: the update is skipped. */
-  signature: string;
-}
 
 export class AnnotationDecorations implements vscode.Disposable {
   /** Created once: every annotation is an instance of this type with its own `after` text. */
@@ -34,7 +24,7 @@ export class AnnotationDecorations implements vscode.Disposable {
     },
   });
   private readonly errorColor = new vscode.ThemeColor('spanLens.annotationErrorForeground');
-  private readonly painted = new Map<vscode.TextEditor, Painted>();
+  private readonly painted = new PaintedEditors(this.decorationType);
   /** Files a change touched since the last repaint, or every visible editor. */
   private dirtyFiles: Set<string> | 'all' = 'all';
   private readonly repaint: Coalescer;
@@ -64,13 +54,7 @@ export class AnnotationDecorations implements vscode.Disposable {
 
   /** What the editors showing `uri` render right now (empty when it is not visible or has no annotations). */
   annotationsFor(uri: vscode.Uri): RenderedAnnotation[] {
-    const key = uri.toString();
-    for (const painted of this.painted.values()) {
-      if (painted.document.uri.toString() === key) {
-        return painted.annotations.map((a) => ({ ...a }));
-      }
-    }
-    return [];
+    return this.painted.renderedFor(uri);
   }
 
   whenIdle(): Promise<void> {
@@ -122,15 +106,11 @@ export class AnnotationDecorations implements vscode.Disposable {
     const dirty = this.dirtyFiles;
     this.dirtyFiles = new Set();
     const editors = vscode.window.visibleTextEditors;
-    for (const editor of [...this.painted.keys()]) {
-      if (!editors.includes(editor)) {
-        this.painted.delete(editor);
-      }
-    }
+    this.painted.keepOnly(editors);
     const { enabled, format } = this.settings.current.annotations;
     for (const editor of editors) {
       const file = editor.document.uri.fsPath;
-      const known = this.painted.get(editor);
+      const known = this.painted.has(editor);
       if (known && dirty !== 'all' && !dirty.has(file)) {
         continue;
       }
@@ -164,15 +144,7 @@ export class AnnotationDecorations implements vscode.Disposable {
         renderOptions: { after: { contentText: text, color: snapshot.errors > 0 ? this.errorColor : undefined } },
       });
     }
-    // After an edit VS Code has moved the shown decorations itself; the store's lines may say otherwise, so a new
-    // document version always re-sets. Otherwise identical annotations are not set again.
-    const signature = JSON.stringify([document.version, annotations, errorLines]);
-    const known = this.painted.get(editor);
-    if (known && known.document === document && known.signature === signature) {
-      return;
-    }
-    editor.setDecorations(this.decorationType, options);
-    this.painted.set(editor, { document, annotations, signature });
+    this.painted.set(editor, annotations, options, errorLines);
   }
 }
 

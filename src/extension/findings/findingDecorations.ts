@@ -9,18 +9,12 @@
  */
 import * as vscode from 'vscode';
 import { Coalescer } from '../coalescer';
-import type { RenderedAnnotation } from '../decorations';
+import { PaintedEditors, type RenderedAnnotation } from '../paintedEditors';
 import { Logger } from '../logger';
 import { FindingsController } from './findingsController';
 import { findingsByLine, warningText } from './findingText';
 
 const REPAINT_INTERVAL_MS = 150;
-
-interface Painted {
-  document: vscode.TextDocument;
-  warnings: RenderedAnnotation[];
-  signature: string;
-}
 
 export class FindingDecorations implements vscode.Disposable {
   /** Created once: every warning is an instance of it with its own `after` text. */
@@ -34,7 +28,7 @@ export class FindingDecorations implements vscode.Disposable {
     overviewRulerColor: new vscode.ThemeColor('spanLens.findingForeground'),
     overviewRulerLane: vscode.OverviewRulerLane.Right,
   });
-  private readonly painted = new Map<vscode.TextEditor, Painted>();
+  private readonly painted = new PaintedEditors(this.decorationType);
   private readonly repaint: Coalescer;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -52,13 +46,7 @@ export class FindingDecorations implements vscode.Disposable {
 
   /** The warnings the editors showing `uri` render now; `line` is 1-based. */
   warningsFor(uri: vscode.Uri): RenderedAnnotation[] {
-    const key = uri.toString();
-    for (const painted of this.painted.values()) {
-      if (painted.document.uri.toString() === key) {
-        return painted.warnings.map((w) => ({ ...w }));
-      }
-    }
-    return [];
+    return this.painted.renderedFor(uri);
   }
 
   whenIdle(): Promise<void> {
@@ -76,11 +64,7 @@ export class FindingDecorations implements vscode.Disposable {
 
   private paint(): void {
     const editors = vscode.window.visibleTextEditors;
-    for (const editor of [...this.painted.keys()]) {
-      if (!editors.includes(editor)) {
-        this.painted.delete(editor);
-      }
-    }
+    this.painted.keepOnly(editors);
     const findings = this.findings.findings();
     for (const editor of editors) {
       const document = editor.document;
@@ -96,14 +80,7 @@ export class FindingDecorations implements vscode.Disposable {
         warnings.push({ line, text });
         options.push({ range: new vscode.Range(end, end), renderOptions: { before: { contentText: text } } });
       }
-      // A new document version re-sets: after an edit VS Code has moved the shown decorations itself.
-      const signature = JSON.stringify([document.version, warnings]);
-      const known = this.painted.get(editor);
-      if (known && known.document === document && known.signature === signature) {
-        continue;
-      }
-      editor.setDecorations(this.decorationType, options);
-      this.painted.set(editor, { document, warnings, signature });
+      this.painted.set(editor, warnings, options);
     }
   }
 }
