@@ -18,4 +18,15 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts', 'src/receiver/**/*.ts', 'src/cli/**/*.ts'], rules: noVscode },
+  // The panel shows attribute values sent by any process: its DOM is built from text nodes only, never parsed markup.
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      ...noVscode,
+      'no-restricted-syntax': ['error',
+        { selector: "AssignmentExpression > MemberExpression.left[property.name=/^(innerHTML|outerHTML)$/]", message: 'Build DOM with textContent: panel data is untrusted.' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Build DOM with textContent: panel data is untrusted.' },
+      ],
+    },
+  },
 );

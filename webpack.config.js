@@ -57,5 +57,29 @@ module.exports = (_env, argv) => {
       name: 'decode-worker',
       entry: { decodeWorker: './src/receiver/decodeWorker.ts' },
     },
+    {
+      // The trace panel runs in a webview: a browser bundle with no Node and no vscode module.
+      name: 'webview',
+      target: 'web',
+      mode: common.mode,
+      devtool: production ? false : 'source-map',
+      entry: { panel: './src/webview/main.ts' },
+      resolve: { extensions: ['.ts', '.js'] },
+      module: {
+        rules: [{ test: /\.ts$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'src/webview/tsconfig.json') } } }],
+      },
+      optimization: { minimize: production },
+      output: { path: path.resolve(__dirname, 'dist/webview'), filename: '[name].js' },
+      performance: { hints: false },
+      plugins: [
+        new CopyPlugin({
+          patterns: [
+            { from: 'media/panel.css', to: 'panel.css' },
+            { from: 'node_modules/@vscode/codicons/dist/codicon.css', to: 'codicon.css' },
+            { from: 'node_modules/@vscode/codicons/dist/codicon.ttf', to: 'codicon.ttf' },
+          ],
+        }),
+      ],
+    },
   ];
 };

@@ -12,4 +12,7 @@ export const COMMANDS = {
   toggleAnnotations: 'spanLens.toggleAnnotations',
   reindexWorkspace: 'spanLens.reindexWorkspace',
   checkWorkspace: 'spanLens.checkWorkspace',
+  showTracePanel: 'spanLens.showTracePanel',
+  openTracePanelInEditor: 'spanLens.openTracePanelInEditor',
+  revealTraceInPanel: 'spanLens.revealTraceInPanel',
 } as const;

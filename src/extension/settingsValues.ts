@@ -17,6 +17,8 @@ export interface SpanLensSettings {
   index: { exclude: string[] };
   findings: { enabled: boolean; graceSeconds: number };
   checks: { enabled: boolean };
+  debug: { injectEnvironment: boolean };
+  panel: { openOnDebugStart: boolean };
 }
 
 export const DEFAULT_SETTINGS: SpanLensSettings = {
@@ -28,6 +30,8 @@ export const DEFAULT_SETTINGS: SpanLensSettings = {
   index: { exclude: [] },
   findings: { enabled: true, graceSeconds: 5 },
   checks: { enabled: true },
+  debug: { injectEnvironment: true },
+  panel: { openOnDebugStart: true },
 };
 
 /** Reads one key under `spanLens.` (e.g. `receiver.httpPort`); undefined when unset. */
@@ -54,6 +58,8 @@ export function parseSettings(get: ConfigurationReader): SpanLensSettings {
       graceSeconds: finite(get('findings.graceSeconds'), d.findings.graceSeconds, 0, 600),
     },
     checks: { enabled: bool(get('checks.enabled'), d.checks.enabled) },
+    debug: { injectEnvironment: bool(get('debug.injectEnvironment'), d.debug.injectEnvironment) },
+    panel: { openOnDebugStart: bool(get('panel.openOnDebugStart'), d.panel.openOnDebugStart) },
   };
 }
 
