@@ -10,6 +10,13 @@ import { Settings } from './settings';
 import { TraceDocuments } from './traceDocuments';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
+/** What the commands need of the trace panel (src/extension/panel). */
+export interface TracePanelCommands {
+  show(): Promise<void>;
+  openInEditor(): void;
+  revealTrace(traceId: string, spanId?: string): Promise<boolean>;
+}
+
 export interface CommandDependencies {
   store: SpanStore;
   receiver: ReceiverController;
@@ -18,13 +25,15 @@ export interface CommandDependencies {
   logger: Logger;
   traces: TraceDocuments;
   checks: StaticChecks;
+  panel: TracePanelCommands;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 const RECENT_TRACES_LISTED = 50;
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
-  const { store, receiver, indexer, settings, logger, traces, checks } = deps;
+  const { store, receiver, indexer, settings, logger, traces, checks, panel } = deps;
   const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: unknown[]) => unknown> = {
     [COMMANDS.startReceiver]: () => receiver.start(),
     [COMMANDS.stopReceiver]: () => receiver.stop(),
@@ -48,6 +57,9 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
         { location: vscode.ProgressLocation.Notification, title: 'Span Lens: checking Go files', cancellable: true },
         (progress, token) => checks.checkWorkspace(progress, token),
       ),
+    [COMMANDS.showTracePanel]: () => panel.show(),
+    [COMMANDS.openTracePanelInEditor]: () => panel.openInEditor(),
+    [COMMANDS.revealTraceInPanel]: (traceId, spanId) => revealTraceInPanel(panel, traceId, spanId),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -94,6 +106,21 @@ async function openTrace(store: SpanStore, traces: TraceDocuments, traceId: unkn
       `Span Lens no longer holds trace ${id.slice(0, 8)}… (cleared, or evicted by the spanLens.store.maxSpans limit).`,
     );
   }
+}
+
+/** From trace-id links in logs and from hovers; true when the panel now shows the trace. */
+async function revealTraceInPanel(panel: TracePanelCommands, traceId: unknown, spanId: unknown): Promise<boolean> {
+  if (typeof traceId !== 'string' || !TRACE_ID.test(traceId)) {
+    throw new Error('Reveal Trace in Panel needs a trace id (use a trace-id link in a log or a hover).');
+  }
+  const span = typeof spanId === 'string' && SPAN_ID.test(spanId) ? spanId : undefined;
+  const shown = await panel.revealTrace(traceId, span);
+  if (!shown) {
+    void vscode.window.showWarningMessage(
+      `Span Lens no longer holds trace ${traceId.slice(0, 8)}… (cleared, or evicted by the spanLens.store.maxSpans limit).`,
+    );
+  }
+  return shown;
 }
 
 /** Without an id (from the Command Palette): choose among the newest traces held. */
@@ -144,6 +171,7 @@ async function showMenu({ store, receiver, settings }: CommandDependencies): Pro
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(clear-all) Clear Received Spans', description: `${formatCount(totals.spansStored)} spans held`, command: COMMANDS.clearData },
     { label: '$(list-tree) Open Trace…', command: COMMANDS.openTrace },
+    { label: '$(debug-alt) Show Trace Panel', command: COMMANDS.showTracePanel },
     {
       label: settings.current.annotations.enabled ? '$(eye-closed) Hide Line Annotations' : '$(eye) Show Line Annotations',
       command: COMMANDS.toggleAnnotations,
