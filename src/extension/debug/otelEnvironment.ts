@@ -122,6 +122,15 @@ export function otelEnvironment(input: InjectionInput): InjectionResult {
   return { env, injected, keptFromUser };
 }
 
+/** `127.0.0.1:4318` → `http://127.0.0.1:4318`; a wildcard bind is reached through loopback. */
+export function endpointOf(address: string | undefined): string | undefined {
+  if (address === undefined || address === '') {
+    return undefined;
+  }
+  const url = /^https?:\/\//.test(address) ? address : `http://${address}`;
+  return url.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:|$)/, (_, scheme: string, host: string) => `${scheme}${host === '0.0.0.0' ? '127.0.0.1' : '[::1]'}`);
+}
+
 /**
  * `key=value` appended to a W3C-baggage-like OTEL_RESOURCE_ATTRIBUTES list; an earlier entry with the same key is
  * dropped (a copied configuration may carry a previous session's tag). The value is percent-encoded as the spec says.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { InjectionInput, otelEnvironment, serviceNameFor, withResourceAttribute } from '../../../src/extension/debug/otelEnvironment';
+import { endpointOf, InjectionInput, otelEnvironment, serviceNameFor, withResourceAttribute } from '../../../src/extension/debug/otelEnvironment';
 import { parseEnvFile } from '../../../src/extension/debug/envFile';
 
 const ENDPOINT = 'http://127.0.0.1:43187';
@@ -168,6 +168,18 @@ describe('extension/debug/otelEnvironment', () => {
       assert.equal(Object.hasOwn(result.env, 'OTEL_SERVICE_NAME'), false);
       assert.ok(!result.injected.includes('OTEL_SERVICE_NAME'));
     });
+  });
+});
+
+describe('extension/debug/otelEnvironment endpointOf', () => {
+  it('turns the receiver address into the exporter endpoint', () => {
+    assert.equal(endpointOf('127.0.0.1:4318'), 'http://127.0.0.1:4318');
+    assert.equal(endpointOf('http://127.0.0.1:4318'), 'http://127.0.0.1:4318');
+    assert.equal(endpointOf('0.0.0.0:4318'), 'http://127.0.0.1:4318');
+    assert.equal(endpointOf('[::]:4318'), 'http://[::1]:4318');
+    assert.equal(endpointOf('[::1]:5000'), 'http://[::1]:5000');
+    assert.equal(endpointOf(''), undefined);
+    assert.equal(endpointOf(undefined), undefined);
   });
 });
 
