@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { PANEL_CHECKPOINTS_ENV, handlePanelCheckpoints } from './panelPage.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
@@ -165,6 +166,9 @@ async function main() {
   const extensionsDir = join(scratch, 'extensions');
   const userDataDir = join(scratch, 'user-data');
   const resultsFile = join(scratch, 'results.json');
+  // The trace panel suite asks for its page checks here while it still holds its data (see panelPage.mjs).
+  const panelCheckpoints = join(scratch, 'panel-checkpoints');
+  mkdirSync(panelCheckpoints, { recursive: true });
   cleanups.push(() => {
     if (process.env.SPAN_LENS_KEEP_PROFILE) {
       log(`profile kept in ${scratch}`);
@@ -225,6 +229,7 @@ async function main() {
   const env = childEnv({
     SPAN_LENS_IT_RESULTS: resultsFile,
     SPAN_LENS_IT_ENTRY: entry,
+    [PANEL_CHECKPOINTS_ENV]: panelCheckpoints,
     XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
     XDG_DATA_HOME: join(scratch, 'xdg-data'),
   });
@@ -304,10 +309,11 @@ async function main() {
   log('workbench loaded; waiting for the suites');
 
   const started = Date.now();
-  const suiteResults = await waitFor('the integration results', () => {
+  const suiteResults = await waitFor('the integration results', async () => {
     if (serverExit) {
       throw new Error(`code-server exited while the suites ran (${JSON.stringify(serverExit)})`);
     }
+    await handlePanelCheckpoints(page, panelCheckpoints, artifacts, pass, fail, log);
     return existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
   }, timeoutMs, 500).catch(async (error) => {
     await page.screenshot({ path: join(artifacts, 'timeout.png') }).catch(() => {});
