@@ -12,6 +12,8 @@ export interface SpanNode {
   /** The node it is shown under; undefined while it is top-level in its trace. */
   parent: SpanNode | undefined;
   children: SpanNode[];
+  /** Its row key, `${traceId}/${spanId}`, built once. */
+  key: string;
   /** Lower-cased text the text filter searches, built on first use. */
   haystack: string | undefined;
   /** Filter results, valid while the trace's `matchKey` is the current one. */
@@ -95,6 +97,7 @@ export class TraceState {
     const node: SpanNode = {
       span,
       seq,
+      key: `${this.traceId}/${span.spanId}`,
       parent: undefined,
       children: [],
       haystack: undefined,

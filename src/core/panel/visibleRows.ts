@@ -43,7 +43,7 @@ export function flattenTrace(input: FlattenInput): Row[] {
     const depth = depths.pop() as number;
     stats.visitedNodes++;
     const span = node.span;
-    const key = `${state.traceId}/${span.spanId}`;
+    const key = node.key;
     const hasChildren = filter.matchesAll ? node.children.length > 0 : node.children.some(shown);
     const expanded = !collapsed.has(key);
     const row: SpanRow = {
