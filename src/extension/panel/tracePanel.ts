@@ -163,9 +163,9 @@ export class TracePanel implements vscode.WebviewViewProvider, vscode.Disposable
       this.disposePage(this.view.page);
       this.view = undefined;
     }
-    for (const [panel, page] of [...this.editors]) {
+    // Editor tabs are left open: closing them here, as the window reloads, would keep them from being restored.
+    for (const page of this.editors.values()) {
       this.disposePage(page);
-      panel.dispose();
     }
     this.editors.clear();
   }
