@@ -66,7 +66,7 @@ export class DebugEnvironmentProvider implements vscode.DebugConfigurationProvid
       return;
     }
     if (config.request !== 'launch') {
-      this.logger.info(`${label}: OpenTelemetry environment not set (an ${String(config.request)} request: the process is already running).`);
+      this.logger.info(`${label}: OpenTelemetry environment not set (request "${String(config.request)}": only launched programs get it, an attached one already runs).`);
       return;
     }
     const endpoint = endpointOf(this.receiverAddress());
@@ -80,7 +80,7 @@ export class DebugEnvironmentProvider implements vscode.DebugConfigurationProvid
       type: String(config.type),
       request: String(config.request),
       env: config.env as DebugEnv | undefined,
-      envFile: await readEnvFiles(config.envFile, folder, this.logger),
+      envFile: await readEnvFiles(config.envFile ?? defaultEnvFile(config.type, folder), folder, this.logger),
       inheritedEnv: process.env,
       program: stringOrUndefined(config.program),
       mainClass: stringOrUndefined(config.mainClass),
@@ -126,6 +126,11 @@ async function readEnvFiles(envFile: unknown, folder: vscode.WorkspaceFolder | u
     }
   }
   return vars;
+}
+
+/** The Python extension reads `${workspaceFolder}/.env` when a configuration names no envFile. */
+function defaultEnvFile(type: unknown, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  return (type === 'debugpy' || type === 'python') && folder ? path.join(folder.uri.fsPath, '.env') : undefined;
 }
 
 function stringOrUndefined(value: unknown): string | undefined {
