@@ -9,7 +9,6 @@ import type {
   ForestOptions,
   ForestStats,
   MarkRow,
-  PanelFilter,
   Row,
   RowMark,
   TraceSummary,
@@ -60,6 +59,7 @@ export class TraceForest {
   private seq = 0;
   private changes = 0;
   private lastRows: { version: number; viewKey: string; rows: Row[] } | undefined;
+  private servicesCache: { version: number; services: string[] } | undefined;
 
   constructor(options: ForestOptions) {
     this.maxSpans = sanitizeMax(options.maxSpans);
@@ -202,13 +202,16 @@ export class TraceForest {
 
   /** Sorted, every service.name held. */
   services(): string[] {
-    const all = new Set<string>();
-    for (const state of this.traces.values()) {
-      for (const service of state.services()) {
-        all.add(service);
+    if (this.servicesCache?.version !== this.changes) {
+      const all = new Set<string>();
+      for (const state of this.traces.values()) {
+        for (const service of state.services()) {
+          all.add(service);
+        }
       }
+      this.servicesCache = { version: this.changes, services: [...all].sort() };
     }
-    return [...all].sort();
+    return [...this.servicesCache.services];
   }
 
   /**
@@ -220,7 +223,9 @@ export class TraceForest {
     const filter = compileFilter(view.filter);
     const collapsedByTrace = groupCollapsed(view.collapsed);
     const marks = [...view.sessionMarks].sort((a, b) => b.atUnixMs - a.atUnixMs);
-    const viewKey = `${filter.signature}\n${[...collapsedByTrace.entries()].map(([id, keys]) => `${id}:${keys}`).sort().join('\n')}\n${JSON.stringify(marks.map((mark) => [mark.atUnixMs, mark.kind, mark.detail ?? '']))}`;
+    const collapsedKey = [...collapsedByTrace.values()].sort().join('\n');
+    const marksKey = JSON.stringify(marks.map((mark) => [mark.atUnixMs, mark.kind, mark.detail ?? '']));
+    const viewKey = `${filter.signature}\n${collapsedKey}\n${marksKey}`;
     if (this.lastRows !== undefined && this.lastRows.version === this.changes && this.lastRows.viewKey === viewKey) {
       return this.lastRows.rows;
     }

@@ -98,8 +98,10 @@ describe('TraceForest at scale', () => {
     assert.equal(model.spanCount, 5);
     assert.equal(model.evictedSpans, 0);
 
-    model.add([span({ trace: T3, id: 'f' })]);
+    assert.deepEqual(model.services(), ['orders']);
+    model.add([span({ trace: T3, id: 'f', service: 'billing' })]);
     assert.deepEqual(model.traceIds(), [T3, T2]);
+    assert.deepEqual(model.services(), ['billing', 'orders']);
     assert.equal(model.spanCount, 4);
     assert.equal(model.evictedSpans, 2);
     assert.equal(model.span(T1, 'a'), undefined);
@@ -107,6 +109,7 @@ describe('TraceForest at scale', () => {
 
     model.setMaxSpans(2);
     assert.deepEqual(model.traceIds(), [T3]);
+    assert.equal(model.spanCount, 2);
     assert.equal(model.evictedSpans, 4);
 
     // The newest trace stays even when it alone is over the cap: evicting it would show nothing at all.
