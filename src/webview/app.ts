@@ -46,7 +46,6 @@ export class PanelApp {
   private rowsVersion = -1;
   private rowsView: ViewState | undefined;
   private keyIndex: Map<string, number> | undefined;
-  private rowToken = 0;
 
   private frame = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -394,8 +393,6 @@ export class PanelApp {
     const view = this.state.view();
     if (this.forest.version !== this.rowsVersion || view !== this.rowsView) {
       if (this.forest.version !== this.rowsVersion) {
-        // Row objects may be reused while their data changed: redraw the rows in view.
-        this.rowToken++;
         this.toolbar.setServices(this.forest.services());
       }
       this.rows = this.forest.rows(view);
@@ -421,7 +418,7 @@ export class PanelApp {
     this.tryReveal();
 
     const tree = this.list.scroller;
-    this.list.setItems(this.rows, this.rowToken);
+    this.list.setItems(this.rows);
     if (this.restoreScrollTop !== undefined && this.rows.length > 0) {
       tree.scrollTop = this.restoreScrollTop;
       this.restoreScrollTop = undefined;

@@ -97,10 +97,10 @@ export class DetailPane {
         fields([
           ['Source', span.source ? this.sourceLink(span.source) : el('span', { class: 'muted', text: 'not mapped to a line' })],
           ['Duration', formatDuration(span.durationMs)],
-          ['Start', `${formatClock(span.startUnixMs)}  (+${formatDuration(span.startUnixMs - trace.startUnixMs)} into the trace)`],
+          ['Start', startText(span.startUnixMs, trace.startUnixMs)],
           ['Kind', kindName(span.kind)],
           ['Status', isError && span.statusMessage ? `${statusName(span.status)}: ${span.statusMessage}` : statusName(span.status)],
-          ['Trace ID', this.idValue(span.traceId, span.traceId !== trace.traceId ? undefined : () => this.actions.reveal(span.traceId))],
+          ['Trace ID', this.idValue(span.traceId, () => this.actions.reveal(span.traceId))],
           ['Span ID', this.idValue(span.spanId)],
           span.parentSpanId
             ? [
@@ -171,6 +171,11 @@ export class DetailPane {
       note ? el('span', { class: 'muted', text: note }) : null,
     ]);
   }
+}
+
+function startText(startUnixMs: number, traceStartUnixMs: number): string {
+  const offset = startUnixMs - traceStartUnixMs;
+  return `${formatClock(startUnixMs)}  (${offset > 0 ? `+${formatDuration(offset)} into the trace` : 'trace start'})`;
 }
 
 function section(title: string, children: Child[]): HTMLElement {

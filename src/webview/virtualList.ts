@@ -10,7 +10,7 @@ export interface VirtualListOptions<T> {
   /** Rows drawn beyond each edge of the viewport, so fast scrolling shows no blank band. */
   overscan: number;
   keyOf(item: T): string;
-  /** Builds the element's content for this item; called when the item or the content token changed. */
+  /** Builds the element's content for this item; called only when the element shows a different item object. */
   fill(element: HTMLElement, item: T): void;
   /** Cheap per-render touches (selection class, aria-selected) applied to every row in the window. */
   decorate(element: HTMLElement, item: T): void;
@@ -19,7 +19,6 @@ export interface VirtualListOptions<T> {
 interface Slot<T> {
   element: HTMLElement;
   item: T | undefined;
-  token: number;
   index: number;
 }
 
@@ -30,7 +29,6 @@ export class VirtualList<T> {
   readonly scroller: HTMLDivElement;
   private readonly canvas: HTMLDivElement;
   private items: readonly T[] = [];
-  private token = 0;
   private live = new Map<string, Slot<T>>();
   private spare: Slot<T>[] = [];
   private nextId = 0;
@@ -48,10 +46,9 @@ export class VirtualList<T> {
     return this.items.length;
   }
 
-  /** token: bump it when rows with the same identity must be redrawn (their data changed in place). */
-  setItems(items: readonly T[], token: number): void {
+  /** Items are compared by identity: a changed row must be a new object (TraceForest makes one). */
+  setItems(items: readonly T[]): void {
     this.items = items;
-    this.token = token;
     // Sized now, so a scroll position set before render() is not clamped to the old height.
     this.canvas.style.height = `${items.length * this.options.rowHeight}px`;
   }
@@ -117,9 +114,8 @@ export class VirtualList<T> {
       slot.index = index;
       slot.element.style.top = `${index * this.options.rowHeight}px`;
     }
-    if (slot.item !== item || slot.token !== this.token) {
+    if (slot.item !== item) {
       slot.item = item;
-      slot.token = this.token;
       this.options.fill(slot.element, item);
     }
     this.options.decorate(slot.element, item);
@@ -127,7 +123,7 @@ export class VirtualList<T> {
 
   private createSlot(): Slot<T> {
     const element = el('div', { attrs: { id: `spanlens-row-${this.nextId++}` } });
-    return { element, item: undefined, token: -1, index: -1 };
+    return { element, item: undefined, index: -1 };
   }
 
   /** The row element showing this key, when it is in the window. */
