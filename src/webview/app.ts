@@ -138,6 +138,9 @@ export class PanelApp {
         this.forest.setBrokenLinks(message.brokenLinks);
         this.state.setSessions(message.sessions);
         this.toolbar.setScope(this.state.saved.scope, this.state.liveSession);
+        // Collapse marks of traces the panel no longer holds would only grow the saved state.
+        this.state.pruneCollapsed((key) => this.forest.trace(key.split('/')[0]) !== undefined);
+        this.markDirty();
         break;
       }
       case 'spans':
@@ -257,6 +260,7 @@ export class PanelApp {
       return;
     }
     if (action?.dataset.action === 'toggle') {
+      this.state.saved.selected = row.key;
       this.setExpanded(row, !(row.kind !== 'mark' && row.expanded));
       return;
     }
@@ -305,9 +309,9 @@ export class PanelApp {
     // Collapsing a trace that holds the selection moves the selection to the trace.
     const selected = this.state.saved.selected;
     if (!expanded && row.kind === 'trace' && selected?.startsWith(`${row.key}/`)) {
-      this.state.saved.selected = row.key;
+      this.select(row.key, 'nearest');
     }
-    this.select(this.state.saved.selected ?? row.key, 'nearest');
+    this.changed();
   }
 
   private select(key: string, align: 'nearest' | 'center'): void {

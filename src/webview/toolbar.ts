@@ -38,7 +38,7 @@ export class Toolbar {
   constructor(private readonly actions: ToolbarActions) {
     this.textInput = el('input', {
       class: 'filter-text',
-      attrs: { type: 'text', placeholder: 'Filter: name, service, id, attribute…  (/)', 'aria-label': 'Filter spans', spellcheck: 'false' },
+      attrs: { type: 'text', placeholder: 'Filter (/)', title: 'Filter by name, service, trace or span id, source or attribute. Press / to focus, Escape to clear.', 'aria-label': 'Filter spans', spellcheck: 'false' },
     });
     this.serviceSelect = el('select', { class: 'service-select', title: 'Service', attrs: { 'aria-label': 'Service' } }, [
       el('option', { text: 'All services', attrs: { value: ALL_SERVICES } }),
