@@ -5,7 +5,7 @@
 import type { PanelSource, PanelSpan } from '../core/panel/protocol';
 import type { RowMark, TraceSummary } from '../core/panel/traceForest';
 import { append, el, icon, iconButton, type Child } from './dom';
-import { formatClock, formatDuration, kindIcon, kindName, plural, statusName } from './format';
+import { formatClock, formatCount, formatDuration, kindIcon, kindName, plural, statusName } from './format';
 import { serviceBadge } from './rowView';
 
 export type DetailSubject =
@@ -67,7 +67,7 @@ export class DetailPane {
           ['Trace ID', this.idValue(trace.traceId)],
           ['Start', formatClock(trace.startUnixMs)],
           ['Duration', formatDuration(trace.durationMs)],
-          ['Spans', trace.spanCount.toLocaleString('en-US')],
+          ['Spans', formatCount(trace.spanCount)],
           ['Services', el('span', { class: 'badges' }, trace.services.map((service) => serviceBadge(service)))],
           ['Errors', String(trace.errorCount)],
           ['Broken links', String(trace.brokenLinks)],

@@ -35,8 +35,14 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/** 12,345 — by hand: toLocaleString goes through ICU and shows up in frame profiles. */
+export function formatCount(count: number): string {
+  const digits = String(Math.trunc(count));
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];

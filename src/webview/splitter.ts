@@ -31,6 +31,15 @@ export function createSplitter(container: () => HTMLElement, onResize: (detailHe
       handle.classList.remove('dragging');
     }
   };
+  handle.addEventListener('keydown', (event) => {
+    const step = event.key === 'ArrowUp' ? 20 : event.key === 'ArrowDown' ? -20 : 0;
+    if (step !== 0) {
+      event.preventDefault();
+      const box = container().getBoundingClientRect();
+      const detail = handle.nextElementSibling?.getBoundingClientRect().height ?? 0;
+      onResize(clampHeight(detail + step, box.height));
+    }
+  });
   handle.addEventListener('pointerup', stop);
   handle.addEventListener('pointercancel', stop);
   return handle;

@@ -1,5 +1,5 @@
 /** The status line under the tree: what the panel holds, and the paused feed's backlog. */
-import { plural } from './format';
+import { formatCount, plural } from './format';
 
 export interface StatusCounts {
   traces: number;
@@ -12,10 +12,10 @@ export interface StatusCounts {
 export function statusText(counts: StatusCounts): string {
   const parts = [plural(counts.traces, 'trace'), plural(counts.spans, 'span')];
   if (counts.evicted > 0) {
-    parts.push(`${counts.evicted.toLocaleString('en-US')} evicted`);
+    parts.push(`${formatCount(counts.evicted)} evicted`);
   }
   if (counts.paused) {
-    parts.push(`paused (+${counts.pending.toLocaleString('en-US')} new)`);
+    parts.push(`paused (+${formatCount(counts.pending)} new)`);
   }
   return parts.join(' · ');
 }

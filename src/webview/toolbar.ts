@@ -1,6 +1,7 @@
 /** The toolbar: filters, session scope, pause/resume, clear, open in editor. It reports user changes; it owns no data. */
 import type { PanelSession } from '../core/panel/protocol';
 import { el, icon, iconButton } from './dom';
+import { formatCount } from './format';
 import type { Scope, StatusFilter } from './state';
 
 export interface ToolbarValues {
@@ -153,7 +154,7 @@ export class Toolbar {
     this.pauseButton.title = label;
     this.pauseButton.setAttribute('aria-label', paused && pending > 0 ? `${label} (${pending} new spans)` : label);
     this.pauseButton.setAttribute('aria-pressed', paused ? 'true' : 'false');
-    this.pauseLabel.textContent = paused && pending > 0 ? `+${pending.toLocaleString('en-US')} new` : '';
+    this.pauseLabel.textContent = paused && pending > 0 ? `+${formatCount(pending)} new` : '';
   }
 
   focusFilter(): void {
