@@ -107,6 +107,7 @@ export class PanelApp {
       openSource: (source) => this.host.post({ type: 'openSource', file: source.file, line: source.line }),
       reveal: (traceId, spanId) => this.revealTrace(traceId, spanId),
       isHeld: (traceId, spanId) => this.forest.span(traceId, spanId) !== undefined,
+      sessionName: (sessionId) => this.state.sessionName(sessionId),
     });
 
     this.emptyNote = el('div', { class: 'empty-note', attrs: { 'aria-live': 'polite' } });
@@ -493,6 +494,7 @@ export class PanelApp {
       JSON.stringify(marks),
       span.parentSpanId !== '' && held(traceId, span.parentSpanId),
       span.links.map((link) => (held(link.traceId, link.spanId) ? '1' : '0')).join(''),
+      span.sessionId ? this.state.sessionName(span.sessionId) : undefined,
     ]);
   }
 

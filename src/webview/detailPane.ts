@@ -18,6 +18,8 @@ export interface DetailActions {
   openSource(source: PanelSource): void;
   reveal(traceId: string, spanId?: string): void;
   isHeld(traceId: string, spanId: string): boolean;
+  /** The debug session's name for its tag, while the host still lists it. */
+  sessionName(sessionId: string): string | undefined;
 }
 
 export class DetailPane {
@@ -109,7 +111,7 @@ export class DetailPane {
                   parentHeld ? undefined : 'not arrived (yet)'),
               ]
             : null,
-          span.sessionId ? ['Debug session', span.sessionId] : null,
+          span.sessionId ? ['Debug session', this.actions.sessionName(span.sessionId) ?? span.sessionId] : null,
         ]),
       ]),
       section(`Attributes (${span.attributes.length})`, [attributeTable(span.attributes, 'No attributes.')]),

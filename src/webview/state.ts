@@ -134,6 +134,10 @@ export class PanelState {
     return liveSession(this.sessions);
   }
 
+  sessionName(sessionId: string): string | undefined {
+    return this.sessions.find((session) => session.id === sessionId)?.name;
+  }
+
   /** The session the view is scoped to, when the scope is "This session" and a session is live. */
   get scopedSession(): PanelSession | undefined {
     const live = this.liveSession;
