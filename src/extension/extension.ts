@@ -14,6 +14,11 @@ import { indexRefiner } from './findings/indexRefiner';
 import { SpanHoverProvider } from './hover';
 import { LocationsView } from './locationsView';
 import { createLogger } from './logger';
+import type { PanelSession } from '../core/panel/protocol';
+import { DebugEnvironmentProvider } from './debug/debugEnvironmentProvider';
+import { DebugSessions } from './debug/debugSessions';
+import { TracePanel } from './panel/tracePanel';
+import { TraceLinks } from './traceLinks/traceLinkProvider';
 import { ReceiverController } from './receiverController';
 import { Settings } from './settings';
 import { StatusBar } from './statusBar';
@@ -33,6 +38,12 @@ export interface SpanLensApi {
   findings(): Finding[];
   /** Exactly what the broken-link warnings render now in the visible editor(s) of `uri`; `line` is 1-based. */
   findingWarningsFor(uri: vscode.Uri): RenderedAnnotation[];
+  /** The live trace panel (the Traces view and its editor tabs). */
+  tracePanel: { readonly liveWebviews: number; revealTrace(traceId: string, spanId?: string): Promise<boolean>; whenIdle(): Promise<void> };
+  /** Debug sessions Span Lens wired to the receiver, oldest first, with their stopped/continued marks. */
+  debugSessions(): PanelSession[];
+  /** The environment the last wired debug session was given (what Span Lens set, not what the user had). */
+  injectedEnvironment(): Record<string, string> | undefined;
 }
 
 let receiverForShutdown: ReceiverController | undefined;
@@ -61,6 +72,15 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const findingDiagnostics = new FindingDiagnostics(findings, store, indexer.locator, logger);
   const findingDecorations = new FindingDecorations(findings, logger);
   const checks = new StaticChecks(settings, logger, __dirname);
+  const debugSessions = new DebugSessions(logger);
+  const debugEnvironment = new DebugEnvironmentProvider(() => receiver.address, settings, logger, debugSessions);
+  const panel = new TracePanel(
+    context.extensionUri,
+    { store, onDidReceiveSpans: receiver.onDidReceiveSpans, locator: indexer.locator, findings, sessions: debugSessions },
+    settings,
+    logger,
+  );
+  const traceLinks = new TraceLinks(store, findings);
   receiverForShutdown = receiver;
 
   context.subscriptions.push(
@@ -72,6 +92,15 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     findingDiagnostics,
     findingDecorations,
     checks,
+    debugSessions,
+    debugEnvironment,
+    panel,
+    traceLinks,
+    debugSessions.onDidStartSession(() => {
+      if (settings.current.panel.openOnDebugStart) {
+        void panel.show();
+      }
+    }),
     locations,
     traces,
     indexer.onDidChangeMapping(() => store.relocate()),
@@ -83,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new SpanHoverProvider(store)),
     vscode.languages.registerHoverProvider({ scheme: 'file' }, new FindingHoverProvider(findings)),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.go' }, new StaticCodeActions(checks, logger), StaticCodeActions.metadata),
-    ...registerCommands({ store, receiver, indexer, settings, logger, traces, checks }),
+    ...registerCommands({ store, receiver, indexer, settings, logger, traces, checks, panel }),
     // Last: the parts above may still log while they are disposed.
     settings,
     logger,
@@ -108,9 +137,13 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
       await findingDiagnostics.whenIdle();
       await findingDecorations.whenIdle();
       await checks.whenIdle();
+      await panel.whenIdle();
     },
     findings: () => findings.findings(),
     findingWarningsFor: (uri) => findingDecorations.warningsFor(uri),
+    tracePanel: panel,
+    debugSessions: () => debugSessions.sessions(),
+    injectedEnvironment: () => debugEnvironment.lastInjection()?.env,
   };
 }
 
