@@ -29,6 +29,8 @@ export interface TracePanelSources {
 
 const EDITOR_TITLE = 'Span Lens Traces';
 const DESCRIPTION_INTERVAL_MS = 500;
+/** The index changes as files are edited: re-send what the pages hold, with the new source lines, at most this often. */
+const RELOCATE_RESET_INTERVAL_MS = 2000;
 
 /** One webview page and what it is subscribed to. */
 interface Page extends PanelTarget {
@@ -41,6 +43,7 @@ export class TracePanel implements vscode.WebviewViewProvider, vscode.Disposable
 
   private readonly feed: PanelFeed;
   private readonly description: Coalescer;
+  private readonly relocated: Coalescer;
   private view: { view: vscode.WebviewView; page: Page } | undefined;
   private readonly editors = new Map<vscode.WebviewPanel, Page>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -62,6 +65,10 @@ export class TracePanel implements vscode.WebviewViewProvider, vscode.Disposable
     this.description = new Coalescer(() => this.updateDescription(), DESCRIPTION_INTERVAL_MS, (error) =>
       logger.error('Trace panel: could not update the view description:', error),
     );
+    // Spans that arrived before the index was built gain their source line once it is.
+    this.relocated = new Coalescer(() => this.feed.resetAll(), RELOCATE_RESET_INTERVAL_MS, (error) =>
+      logger.error('Trace panel: could not re-send the re-mapped spans:', error),
+    );
     this.subscriptions.push(
       vscode.window.registerWebviewViewProvider(TracePanel.viewId, this, { webviewOptions: { retainContextWhenHidden: false } }),
       vscode.window.registerWebviewPanelSerializer(TracePanel.editorViewType, {
@@ -77,6 +84,9 @@ export class TracePanel implements vscode.WebviewViewProvider, vscode.Disposable
         }
         if (change.cleared || change.evictedSpans > 0) {
           this.description.schedule();
+        }
+        if (change.relocated) {
+          this.relocated.schedule();
         }
       }),
       sources.findings.onDidChange(() => this.feed.brokenLinksChanged()),
@@ -158,6 +168,7 @@ export class TracePanel implements vscode.WebviewViewProvider, vscode.Disposable
       subscription.dispose();
     }
     this.description.dispose();
+    this.relocated.dispose();
     this.feed.dispose();
     if (this.view) {
       this.disposePage(this.view.page);
