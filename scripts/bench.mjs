@@ -24,6 +24,8 @@ const benches = [
   ['store', 'out/bench/storeBench.js', 'runStoreBench'],
   ['ingest', 'out/bench/ingestBench.js', 'runIngestBench'],
   ['analysis', 'out/bench/analysisBench.js', 'runAnalysisBench'],
+  // Needs dist/webview (npm run build) and Debian's chromium (test/harness/install-code-server.sh installs it).
+  ['panel', 'out/bench/panelRender.js', 'runPanelBench'],
 ];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 console.log(`Span Lens benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
