@@ -69,6 +69,12 @@ export class DebugEnvironmentProvider implements vscode.DebugConfigurationProvid
       this.logger.info(`${label}: OpenTelemetry environment not set (request "${String(config.request)}": only launched programs get it, an attached one already runs).`);
       return;
     }
+    if (config.__pendingTargetId !== undefined) {
+      // js-debug's child session for a process its parent session launched (with the environment already set): it
+      // must keep the parent's tag, so its stops and continues mark the parent's session.
+      this.logger.info(`${label}: OpenTelemetry environment not set (a js-debug child session: its parent launched the program).`);
+      return;
+    }
     const endpoint = endpointOf(this.receiverAddress());
     if (endpoint === undefined) {
       this.logger.info(`${label}: OpenTelemetry environment not set (the receiver is not running).`);
