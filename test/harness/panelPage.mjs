@@ -72,6 +72,32 @@ async function viewFrame(page) {
   return best?.frame;
 }
 
+/**
+ * Collapses the other views of the side bar the Traces view shares (Variables, Watch, Call Stack, Breakpoints), so
+ * the panel has the height to show its tree and detail pane in the screenshots. Best effort: the checks do not rely
+ * on it.
+ */
+async function giveTracesRoom(page) {
+  const headers = page.locator('.part.sidebar .pane-header[aria-expanded="true"]');
+  for (let i = (await headers.count()) - 1; i >= 0; i--) {
+    const header = headers.nth(i);
+    const title = await header.innerText().catch(() => '');
+    if (!/traces/i.test(title)) {
+      await header.click({ position: { x: 30, y: 10 } }).catch(() => {});
+    }
+  }
+  // And a wider side bar: drag the sash on its right edge.
+  const sidebar = await page.locator('.part.sidebar').boundingBox().catch(() => undefined);
+  if (sidebar && sidebar.width < 500) {
+    const [x, y] = [sidebar.x + sidebar.width, sidebar.y + sidebar.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 300, y, { steps: 5 });
+    await page.mouse.up();
+  }
+  await sleep(500);
+}
+
 function dataset(frame) {
   return frame.evaluate(() => ({
     spans: Number(document.body.dataset.spans),
@@ -147,6 +173,7 @@ function checker(pass, fail, response, log) {
 
 /** While the debuggee is stopped at the breakpoint: the spans it exported so far are in the panel, scoped to it. */
 async function liveSessionChecks(page, artifacts, request, check) {
+  await giveTracesRoom(page);
   const frame = await check('page: the Traces view in Run and Debug shows a live webview of the panel', () =>
     waitFor('a frame with the panel (#app, body[data-spans])', () => viewFrame(page), 30_000),
   );
@@ -177,11 +204,24 @@ async function panelChecks(page, artifacts, request, check, response) {
   };
   page.on('dialog', onDialog);
   try {
+    await giveTracesRoom(page);
     const frame = await check('page: the Traces view shows the panel after the session ended', () =>
       waitFor('a frame with the panel', () => viewFrame(page), 30_000),
     );
     if (!frame) {
-      await page.screenshot({ path: join(artifacts, 'panel-tree.png') });
+      await scrollRows(frame, 0);
+    await afterRender(frame);
+    await page.screenshot({ path: join(artifacts, 'panel-tree.png') });
+
+    await check('page: the panel marks where the ended session stopped and continued', () =>
+      waitFor('"stopped" and "continued" session marks in the panel', () =>
+        frame.evaluate(() => {
+          const text = document.querySelector('#app')?.innerText ?? '';
+          return /stopped/i.test(text) && /continued/i.test(text);
+        }), 10_000).catch(async (error) => {
+        throw new Error(`${error.message}; the panel's first lines: ${JSON.stringify((await frame.evaluate(() => document.querySelector('#app')?.innerText ?? '')).split('\n').slice(0, 40))}`);
+      }),
+    );
       return;
     }
 
