@@ -209,7 +209,19 @@ async function panelChecks(page, artifacts, request, check, response) {
       waitFor('a frame with the panel', () => viewFrame(page), 30_000),
     );
     if (!frame) {
-      await scrollRows(frame, 0);
+      await page.screenshot({ path: join(artifacts, 'panel-tree.png') });
+      return;
+    }
+
+    await check(`page: the panel holds every span the suite sent (≥ ${request.minSpans}) and lists them as rows`, () =>
+      waitFor(`body[data-spans] ≥ ${request.minSpans} and data-rows ≥ ${request.largeTraceSpans}`, async () => {
+        const seen = await dataset(frame);
+        return seen.spans >= request.minSpans && seen.rows >= request.largeTraceSpans ? seen : undefined;
+      }, 30_000).catch(async (error) => {
+        throw new Error(`${error.message}; dataset: ${JSON.stringify(await dataset(frame))}`);
+      }),
+    );
+    await scrollRows(frame, 0);
     await afterRender(frame);
     await page.screenshot({ path: join(artifacts, 'panel-tree.png') });
 
@@ -222,18 +234,6 @@ async function panelChecks(page, artifacts, request, check, response) {
         throw new Error(`${error.message}; the panel's first lines: ${JSON.stringify((await frame.evaluate(() => document.querySelector('#app')?.innerText ?? '')).split('\n').slice(0, 40))}`);
       }),
     );
-      return;
-    }
-
-    await check(`page: the panel holds every span the suite sent (≥ ${request.minSpans}) and lists them as rows`, () =>
-      waitFor(`body[data-spans] ≥ ${request.minSpans} and data-rows ≥ ${request.largeTraceSpans}`, async () => {
-        const seen = await dataset(frame);
-        return seen.spans >= request.minSpans && seen.rows >= request.largeTraceSpans ? seen : undefined;
-      }, 30_000).catch(async (error) => {
-        throw new Error(`${error.message}; dataset: ${JSON.stringify(await dataset(frame))}`);
-      }),
-    );
-    await page.screenshot({ path: join(artifacts, 'panel-tree.png') });
 
     await check('page: attribute values with HTML and script are shown as text and run nothing', async () => {
       const text = await waitFor(`the row of span ${request.xss.spanId}`, () => rowText(frame, request.xss.spanId), 10_000);
