@@ -215,7 +215,7 @@ export class TraceForest {
   }
 
   /**
-   * The flattened, filtered rows to display: traces newest first, each followed by its visible spans, with session
+   * The flattened, filtered rows to display: traces newest first (by start time, then arrival), each followed by its visible spans, with session
    * marks in between. Each trace's rows are cached until the trace or the view changes; when nothing changed at
    * all the same array is returned (treat it as read-only).
    */
@@ -232,9 +232,10 @@ export class TraceForest {
 
     const rows: Row[] = [];
     let nextMark = 0;
-    const states = [...this.traces.values()];
-    for (let i = states.length - 1; i >= 0; i--) {
-      const state = states[i];
+    // By start time, not arrival: the session marks (stopped, continued) are wall-clock times and must fall between the
+    // traces that ran before and after them, even when an exporter delivers an older trace late.
+    const states = [...this.traces.values()].sort(newestStartFirst);
+    for (const state of states) {
       const traceRows = this.traceRows(state, filter, view.collapsed, collapsedByTrace.get(state.traceId) ?? '');
       if (traceRows.length === 0) {
         continue;
@@ -375,4 +376,8 @@ function markKey(mark: PanelSessionMark): string {
 
 function markRow(mark: PanelSessionMark): MarkRow {
   return { kind: 'mark', key: markKey(mark), mark };
+}
+
+function newestStartFirst(a: TraceState, b: TraceState): number {
+  return b.startUnixMs - a.startUnixMs || b.arrival - a.arrival;
 }

@@ -120,18 +120,35 @@ describe('TraceForest tree', () => {
     assert.deepEqual(outline(model.rows(view())), ['orphan@0', 'root@0', 'early@1', 'tieA@1', 'tieB@1', 'late@1']);
   });
 
-  it('lists traces newest first, each trace row before its spans', () => {
+  it('lists traces newest first by start time (arrival breaks ties), each trace row before its spans', () => {
     const model = forest();
     model.add([span({ trace: T1, id: 'a', start: 100 })]);
+    // Delivered later, but it started earlier: an exporter's late batch must not jump ahead of newer traces.
     model.add([span({ trace: T2, id: 'b', start: 1 })]);
     model.add([span({ trace: T1, id: 'c', parent: 'a', start: 101 })]);
-    const rows = model.rows(view());
     assert.deepEqual(
-      rows.map((row) => row.key),
-      [T2, `${T2}/b`, T1, `${T1}/a`, `${T1}/c`],
+      model.rows(view()).map((row) => row.key),
+      [T1, `${T1}/a`, `${T1}/c`, T2, `${T2}/b`],
     );
     assert.deepEqual(model.traceIds(), [T2, T1]);
     assert.ok(model.trace(T2)!.arrival > model.trace(T1)!.arrival);
+
+    // A span that starts before everything held moves its trace down.
+    model.add([span({ trace: T1, id: 'early', parent: 'a', start: 0 })]);
+    assert.deepEqual(
+      model.rows(view()).filter((row) => row.kind === 'trace').map((row) => row.key),
+      [T2, T1],
+    );
+  });
+
+  it('places a trace that starts at the same time as another by arrival, newest first', () => {
+    const model = forest();
+    model.add([span({ trace: T1, id: 'a', start: 5 })]);
+    model.add([span({ trace: T2, id: 'b', start: 5 })]);
+    assert.deepEqual(
+      model.rows(view()).filter((row) => row.kind === 'trace').map((row) => row.key),
+      [T2, T1],
+    );
   });
 
   it('marks a service boundary with the calling service and the transport', () => {
