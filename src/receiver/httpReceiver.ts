@@ -5,13 +5,15 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Span } from '../core/model/span';
+import { checkApiKey } from './apiKey';
+import { CorsPolicy } from './cors';
 import { Disposable, Emitter } from '../core/util/emitter';
 import type { PayloadEncoding } from './decodeProtocol';
 import { DecodePool } from './decodePool';
 import { readBody } from './readBody';
 import { PortInUseError } from './receiverErrors';
 import { isGzipEncoded, payloadEncodingOf } from './requestHeaders';
-import { sendEmptySuccess, sendFailure, sendTraceSuccess } from './responses';
+import { sendEmpty, sendEmptySuccess, sendFailure, sendTraceSuccess } from './responses';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4318;
@@ -29,6 +31,22 @@ export interface OtlpHttpReceiverOptions {
   pool?: DecodePool;
   /** How long `stop()` waits for in-flight requests before cutting connections (default 5 s). */
   stopGraceMs?: number;
+  /** Browser origins allowed to export (CORS); `[]` (default) = none, `'*'` = any. */
+  corsAllowedOrigins?: string[];
+  /** When non-empty, requests must carry `Authorization: Bearer <key>` or `x-api-key: <key>` (else 401). */
+  apiKey?: string;
+  /** A client must have sent all request headers within this time (default 10 s), else 408 and the connection closes. */
+  headersTimeoutMs?: number;
+  /** A client must have sent the whole request within this time (default 60 s), else 408 and the connection closes. */
+  requestTimeoutMs?: number;
+  /** A connection on which nothing moves for this long is closed (default 30 s; keep-alive idling has its own 15 s). */
+  idleTimeoutMs?: number;
+}
+
+/** What `setSecurity` changes on a running receiver. */
+export interface ReceiverSecurity {
+  corsAllowedOrigins: string[];
+  apiKey: string;
 }
 
 export interface SpansReceived {
@@ -73,6 +91,11 @@ export class OtlpHttpReceiver implements Disposable {
   private readonly maxBodyBytes: number;
   private readonly stopGraceMs: number;
   private readonly decodeWorkers: number;
+  private readonly headersTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private cors: CorsPolicy;
+  private apiKey: string;
   private readonly sharedPool: DecodePool | undefined;
   private pool: DecodePool | undefined;
   private server: http.Server | undefined;
@@ -98,6 +121,18 @@ export class OtlpHttpReceiver implements Disposable {
     this.stopGraceMs = options.stopGraceMs ?? 5000;
     this.decodeWorkers = options.decodeWorkers ?? 1;
     this.sharedPool = options.pool;
+    this.cors = new CorsPolicy(options.corsAllowedOrigins ?? []);
+    this.apiKey = options.apiKey ?? '';
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    // Node refuses a headers timeout longer than the request timeout.
+    this.headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, this.requestTimeoutMs);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  }
+
+  /** Changes the CORS allow-list and the API key at once, for the next requests; no restart, connections kept. */
+  setSecurity(options: ReceiverSecurity): void {
+    this.cors = new CorsPolicy(options.corsAllowedOrigins);
+    this.apiKey = options.apiKey;
   }
 
   /** The bound address while listening (the real port when 0 was asked for). */
@@ -131,9 +166,20 @@ export class OtlpHttpReceiver implements Disposable {
       await this.stopping;
     }
     const pool = this.sharedPool ?? new DecodePool({ workers: this.decodeWorkers });
-    const server = http.createServer((req, res) => this.track(this.handle(req, res)));
+    const server = http.createServer(
+      {
+        // Slow or stalled clients are cut (408) instead of holding a connection and its buffers forever.
+        headersTimeout: this.headersTimeoutMs,
+        requestTimeout: this.requestTimeoutMs,
+        // Node checks those two timeouts on this interval (default 30 s): check often enough for them to mean something.
+        connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(this.headersTimeoutMs / 4))),
+      },
+      (req, res) => this.track(this.handle(req, res)),
+    );
     // Keep-alive connections from exporters are reused between batches; give them a bit more than Node's 5 s.
     server.keepAliveTimeout = 15_000;
+    // A socket with no traffic at all (e.g. a body that stopped mid-way) is destroyed after this.
+    server.setTimeout(this.idleTimeoutMs);
     this.server = server;
     this.pool = pool;
     try {
@@ -225,14 +271,43 @@ export class OtlpHttpReceiver implements Disposable {
       this.failureEmitter.fire({ status, method, path, message });
     };
 
+    const origin = req.headers.origin;
+    const cors = this.cors;
+    for (const [name, value] of Object.entries(cors.responseHeaders(origin))) {
+      res.setHeader(name, value);
+    }
+
     if (!signal) {
       return fail(404, `no OTLP endpoint at ${path}; use POST /v1/traces`);
+    }
+    if (method === 'OPTIONS' && origin !== undefined) {
+      // A CORS preflight: never authenticated (browsers send no credentials on it).
+      const headers = cors.preflightHeaders(origin, headerText(req.headers['access-control-request-headers']));
+      if (!headers) {
+        this.count.errors++;
+        // No CORS headers at all on a refusal: the browser then blocks the real request.
+        for (const name of res.getHeaderNames()) {
+          res.removeHeader(name);
+        }
+        sendEmpty(res, 403);
+        this.failureEmitter.fire({ status: 403, method, path, message: `CORS origin ${JSON.stringify(origin)} is not allowed` });
+        return;
+      }
+      return sendEmpty(res, 204, headers);
     }
     if (method !== 'POST') {
       return fail(405, `${method} is not allowed on ${path}; use POST`, { Allow: 'POST' });
     }
     if (!encoding) {
       return fail(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
+    }
+    if (!checkApiKey(req.headers, this.apiKey)) {
+      // The body is not read: close the connection rather than drain whatever an unauthenticated client sends.
+      this.lingerThenClose(req, res);
+      return fail(401, 'missing or wrong API key; send Authorization: Bearer <key> or x-api-key: <key>', {
+        'WWW-Authenticate': 'Bearer',
+        Connection: 'close',
+      });
     }
     const gzip = isGzipEncoded(req.headers['content-encoding']);
     if (gzip === undefined) {
@@ -290,6 +365,10 @@ export class OtlpHttpReceiver implements Disposable {
       }
     });
   }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 function servicesOf(spans: Span[]): string[] {

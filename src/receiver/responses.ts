@@ -7,10 +7,12 @@ import type { PayloadEncoding } from './decodeProtocol';
 export const RpcCode = {
   InvalidArgument: 3,
   NotFound: 5,
+  PermissionDenied: 7,
   ResourceExhausted: 8,
   Unimplemented: 12,
   Internal: 13,
   Unavailable: 14,
+  Unauthenticated: 16,
 } as const;
 
 const contentTypes: Record<PayloadEncoding, string> = {
@@ -20,9 +22,12 @@ const contentTypes: Record<PayloadEncoding, string> = {
 
 const rpcCodeByStatus: Record<number, number> = {
   400: RpcCode.InvalidArgument,
+  401: RpcCode.Unauthenticated,
+  403: RpcCode.PermissionDenied,
   404: RpcCode.NotFound,
   405: RpcCode.Unimplemented,
   413: RpcCode.InvalidArgument,
+  429: RpcCode.ResourceExhausted,
   415: RpcCode.InvalidArgument,
   500: RpcCode.Internal,
   503: RpcCode.Unavailable,
@@ -50,6 +55,16 @@ export function sendEmptySuccess(res: ServerResponse, encoding: PayloadEncoding)
 /** A 4xx/5xx with a google.rpc.Status body, as the OTLP/HTTP spec requires. */
 export function sendFailure(res: ServerResponse, status: number, encoding: PayloadEncoding, message: string, headers: Record<string, string> = {}): void {
   const code = rpcCodeByStatus[status] ?? RpcCode.Internal;
-  const extra = status === 503 ? { 'Retry-After': '1', ...headers } : headers;
+  // 429/503 tell the exporter to back off and retry (OTLP spec: honour Retry-After).
+  const extra = status === 503 || status === 429 ? { 'Retry-After': '1', ...headers } : headers;
   send(res, status, encoding, encodeRpcStatus(encoding, code, message), extra);
+}
+
+/** A bodiless answer (CORS preflight: 204 or 403). */
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    return;
+  }
+  res.writeHead(status, { ...headers, 'Content-Length': '0' });
+  res.end();
 }
