@@ -203,9 +203,11 @@ export class OtlpHttpReceiver implements Disposable {
     }
     // A late socket error must never take the process down.
     server.on('error', () => undefined);
-    server.on('clientError', (_error, socket) => {
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       if (socket.writable) {
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        // A client too slow to send its request (headersTimeout/requestTimeout) gets 408, anything unparsable 400.
+        const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       }
       socket.destroy();
     });
