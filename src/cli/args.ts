@@ -1,10 +1,15 @@
 /** Command-line parsing for `spanlens`: small and strict, so a typo is an error (exit 2), never a silent default. */
+import { DEFAULT_GRPC_PORT } from '../receiver/grpcReceiver';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../receiver/httpReceiver';
 
 export interface ReceiveOptions {
   host: string;
   /** 0 = pick a free port (printed in the listening line). */
   httpPort: number;
+  /** --grpc-port (0 = pick a free one); absent: DEFAULT_GRPC_PORT, and failing to bind it is only a warning. */
+  grpcPort?: number;
+  /** --no-grpc: OTLP/HTTP only. */
+  noGrpc?: true;
   workspace: string;
   /** Where the JSON report goes; stdout when absent. */
   report?: string;
@@ -37,7 +42,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: spanlens <command> [options]
 
 Commands:
-  receive            Receive OTLP/HTTP traces, map spans to source lines, and on SIGINT/SIGTERM
+  receive            Receive OTLP traces (HTTP and gRPC), map spans to source lines, and on SIGINT/SIGTERM
                      write a JSON report of per-line counts, latencies and errors.
   check [paths...]   Check Go source for faults that break traces (the editor's static checks).
                      Exit 0 when clean, 1 when there are findings, 2 on bad usage.
@@ -45,6 +50,9 @@ Commands:
 Options for receive:
   --host H           Address to bind (default ${DEFAULT_HOST})
   --http-port P      OTLP/HTTP port (default ${DEFAULT_PORT}; 0 picks a free port)
+  --grpc-port P      OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 picks a free port); when the default port
+                     is taken the receiver carries on with HTTP only, a port given here must bind
+  --no-grpc          Do not receive OTLP/gRPC
   --workspace DIR    Source tree to map spans into (default: the current directory)
   --report FILE      Write the report to FILE instead of stdout
   --max-spans N      Spans kept in memory; oldest traces are evicted beyond it (default ${DEFAULT_MAX_SPANS})
@@ -58,8 +66,8 @@ Options for check:
   -v, --version      Show the version
 `;
 
-type ValueOption = '--host' | '--http-port' | '--workspace' | '--report' | '--max-spans';
-const valueOptions = new Set<string>(['--host', '--http-port', '--workspace', '--report', '--max-spans']);
+type ValueOption = '--host' | '--http-port' | '--grpc-port' | '--workspace' | '--report' | '--max-spans';
+const valueOptions = new Set<string>(['--host', '--http-port', '--grpc-port', '--workspace', '--report', '--max-spans']);
 
 export function parseArgs(argv: readonly string[], cwd: string): Command {
   if (argv.length === 0) {
@@ -79,8 +87,13 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
     throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command ${command}`);
   }
   const values = new Map<ValueOption, string>();
+  let noGrpc = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
+    if (arg === '--no-grpc') {
+      noGrpc = true;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (!valueOptions.has(name)) {
@@ -101,6 +114,16 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
     workspace: values.get('--workspace') ?? cwd,
     maxSpans: integerOption('--max-spans', values.get('--max-spans'), DEFAULT_MAX_SPANS, 1, Number.MAX_SAFE_INTEGER),
   };
+  if (noGrpc && values.has('--grpc-port')) {
+    throw new UsageError('--grpc-port and --no-grpc contradict each other');
+  }
+  const grpcPort = values.get('--grpc-port');
+  if (grpcPort !== undefined) {
+    options.grpcPort = integerOption('--grpc-port', grpcPort, DEFAULT_GRPC_PORT, 0, 65535);
+  }
+  if (noGrpc) {
+    options.noGrpc = true;
+  }
   const report = values.get('--report');
   if (report !== undefined) {
     options.report = report;

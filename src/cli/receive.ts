@@ -8,10 +8,15 @@ import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
 import { GoBlameRefiner, PropagationDetector } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
-import { OtlpHttpReceiver } from '../receiver/httpReceiver';
+import { DecodePool } from '../receiver/decodePool';
+import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from '../receiver/grpcReceiver';
+import { OtlpHttpReceiver, ReceiverCounters } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
 import type { ReceiveOptions } from './args';
-import { buildReport, writeReportAtomically } from './report';
+import { buildReport, SpanLensReport, writeReportAtomically } from './report';
+
+/** The report plus what each receiver saw, so a client's refused requests are visible after the run. */
+export type ReceiveReport = SpanLensReport & { receivers: { http: ReceiverCounters; grpc: ReceiverCounters | null } };
 
 export interface ReceiveIo {
   /** One diagnostic line (no newline). */
@@ -39,24 +44,30 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     store.add(spans);
     detector.add(spans);
   };
-  const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort });
+  // One decode pool for both transports: one worker's worth of CPU, whichever way spans come.
+  const pool = new DecodePool({ workers: 1 });
+  const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool });
+  const grpcPort = options.grpcPort ?? DEFAULT_GRPC_PORT;
+  let grpcReceiver: OtlpGrpcReceiver | undefined = options.noGrpc ? undefined : new OtlpGrpcReceiver({ host: options.host, port: grpcPort, pool });
   // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
   // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
   let indexed = false;
   let waiting: Span[][] = [];
   let waitingSpans = 0;
   let remapWhenIndexed = false;
-  receiver.onSpans((batch) => {
+  const receive = (spans: Span[]): void => {
     if (indexed) {
-      accept(batch.spans);
-    } else if (waitingSpans + batch.spans.length <= options.maxSpans) {
-      waiting.push(batch.spans);
-      waitingSpans += batch.spans.length;
+      accept(spans);
+    } else if (waitingSpans + spans.length <= options.maxSpans) {
+      waiting.push(spans);
+      waitingSpans += spans.length;
     } else {
       remapWhenIndexed = true;
-      accept(batch.spans);
+      accept(spans);
     }
-  });
+  };
+  receiver.onSpans((batch) => receive(batch.spans));
+  grpcReceiver?.onSpans((batch) => receive(batch.spans));
   const storeWaiting = (): void => {
     indexed = true;
     for (const spans of waiting) {
@@ -70,6 +81,8 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   };
   receiver.onRequestFailed((failure) => io.log(`spanlens: ${failure.method} ${failure.path} answered ${failure.status}: ${failure.message}`));
   receiver.onListenerError((error) => io.log(`spanlens: could not store spans: ${String(error)}`));
+  grpcReceiver?.onRequestFailed((failure) => io.log(`spanlens: gRPC ${failure.path} answered ${failure.codeName}: ${failure.message}`));
+  grpcReceiver?.onListenerError((error) => io.log(`spanlens: could not store spans: ${String(error)}`));
 
   // Receive while indexing.
   const indexing = index.indexAll().then(
@@ -83,26 +96,61 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     },
   );
 
+  const cannotListen = (error: unknown, port: number, flag: string): string =>
+    error instanceof PortInUseError
+      ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try ${flag})`
+      : `spanlens: cannot listen on ${options.host}:${port}: ${String(error)}`;
+  const closeAll = async (): Promise<void> => {
+    await receiver.stop();
+    await grpcReceiver?.stop();
+    await pool.close();
+  };
   try {
     await receiver.start();
   } catch (error) {
+    await closeAll();
     await indexing;
-    io.log(
-      error instanceof PortInUseError
-        ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try --http-port)`
-        : `spanlens: cannot listen on ${options.host}:${options.httpPort}: ${String(error)}`,
-    );
+    io.log(cannotListen(error, options.httpPort, '--http-port'));
     return 1;
   }
+  if (grpcReceiver) {
+    try {
+      await grpcReceiver.start();
+    } catch (error) {
+      if (options.grpcPort !== undefined) {
+        // A port asked for by name must bind; only the default may be skipped.
+        await closeAll();
+        await indexing;
+        io.log(cannotListen(error, grpcPort, '--grpc-port'));
+        return 1;
+      }
+      io.log(`${cannotListen(error, grpcPort, '--grpc-port or --no-grpc')}; receiving OTLP/HTTP only`);
+      grpcReceiver.dispose();
+      grpcReceiver = undefined;
+    }
+  }
   io.log(`Span Lens receiving OTLP/HTTP on ${receiver.endpoint} (POST /v1/traces; workspace ${workspace}); SIGINT or SIGTERM writes the report`);
+  if (grpcReceiver) {
+    io.log(`Span Lens receiving OTLP/gRPC on ${grpcReceiver.endpoint} (TraceService/Export; OTEL_EXPORTER_OTLP_PROTOCOL=grpc)`);
+  }
 
   const signal = await io.waitForStop();
   io.log(`spanlens: ${signal}: finishing in-flight requests`);
-  await receiver.stop();
+  await closeAll();
+  const httpCounters = receiver.counters;
+  const grpcCounters = grpcReceiver?.counters ?? null;
   await indexing;
   // No more spans can come: every grace window still open is decided now.
   detector.settleAll();
-  const report = buildReport({ store, findings: detector.findings(), workspaceRoot: workspace, rejectedSpans: receiver.counters.rejectedSpans });
+  const report: ReceiveReport = {
+    ...buildReport({
+      store,
+      findings: detector.findings(),
+      workspaceRoot: workspace,
+      rejectedSpans: httpCounters.rejectedSpans + (grpcCounters?.rejectedSpans ?? 0),
+    }),
+    receivers: { http: httpCounters, grpc: grpcCounters },
+  };
   detector.dispose();
   mapper.dispose();
   index.dispose();

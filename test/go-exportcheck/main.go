@@ -1,5 +1,6 @@
 // Command exportcheck sends spans through go-shop's real telemetry setup (OTLP/HTTP, batch
-// processor, endpoint from OTEL_EXPORTER_OTLP_ENDPOINT) and prints, as JSON on stdout, the
+// processor, endpoint from OTEL_EXPORTER_OTLP_ENDPOINT), or with -protocol grpc through the
+// SDK's OTLP/gRPC exporter, and prints, as JSON on stdout, the
 // ids of every span it ended, so a receiver test can check that each arrived exactly once.
 // It exits non-zero if the SDK reported any export error.
 package main
@@ -25,9 +26,19 @@ func main() {
 	n := flag.Int("n", 1000, "spans to send")
 	chunk := flag.Int("chunk", 500, "spans made between forced flushes; keeps the batch processor's queue (2048) from overflowing and dropping spans")
 	workers := flag.Int("workers", 4, "goroutines making spans at once")
+	protocol := flag.String("protocol", "http", "http (go-shop's telemetry setup, otlptracehttp) or grpc (otlptracegrpc)")
 	flag.Parse()
 
-	ids, exportErrors, err := run(*n, *chunk, *workers)
+	setup := telemetry.Setup
+	switch *protocol {
+	case "http":
+	case "grpc":
+		setup = setupGRPC
+	default:
+		fmt.Fprintf(os.Stderr, "exportcheck: -protocol must be http or grpc, got %q\n", *protocol)
+		os.Exit(2)
+	}
+	ids, exportErrors, err := run(setup, *n, *chunk, *workers)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "exportcheck:", err)
 		os.Exit(1)
@@ -42,7 +53,7 @@ func main() {
 	}
 }
 
-func run(n, chunk, workers int) ([]spanID, int64, error) {
+func run(setup func(context.Context, string, ...sdktrace.TracerProviderOption) (telemetry.Shutdown, error), n, chunk, workers int) ([]spanID, int64, error) {
 	var exportErrors atomic.Int64
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
 		exportErrors.Add(1)
@@ -51,7 +62,7 @@ func run(n, chunk, workers int) ([]spanID, int64, error) {
 
 	ctx := context.Background()
 	recorder := &endedRecorder{}
-	shutdown, err := telemetry.Setup(ctx, "exportcheck", sdktrace.WithSpanProcessor(recorder))
+	shutdown, err := setup(ctx, "exportcheck", sdktrace.WithSpanProcessor(recorder))
 	if err != nil {
 		return nil, 0, err
 	}
