@@ -9,6 +9,7 @@ import type { Span } from '../core/model/span';
 import { encodeExportTraceResponse } from '../core/otlp/responses';
 import { encodeRpcStatusWithRetryInfo } from '../core/otlp/grpcStatusDetails';
 import { Disposable, Emitter } from '../core/util/emitter';
+import { checkApiKey, HeaderMap } from './apiKey';
 import { DecodePool } from './decodePool';
 import { exportServiceDefinition } from './grpcServices';
 import type { ReceiverCounters } from './httpReceiver';
@@ -31,6 +32,8 @@ export interface OtlpGrpcReceiverOptions {
   pool?: DecodePool;
   /** How long `stop()` waits for in-flight calls before cutting connections (default 5 s). */
   stopGraceMs?: number;
+  /** When non-empty, calls must carry it in metadata (`authorization: Bearer <key>` or `x-api-key`); else UNAUTHENTICATED. */
+  apiKey?: string;
 }
 
 export interface GrpcSpansReceived {
@@ -57,6 +60,7 @@ export class OtlpGrpcReceiver implements Disposable {
   private readonly stopGraceMs: number;
   private readonly decodeWorkers: number;
   private readonly sharedPool: DecodePool | undefined;
+  private apiKey: string;
   private pool: DecodePool | undefined;
   private server: grpc.Server | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -80,6 +84,12 @@ export class OtlpGrpcReceiver implements Disposable {
     this.stopGraceMs = options.stopGraceMs ?? 5000;
     this.decodeWorkers = options.decodeWorkers ?? 1;
     this.sharedPool = options.pool;
+    this.apiKey = options.apiKey ?? '';
+  }
+
+  /** Changes the required API key for the next calls, without a restart ('' = none). */
+  setApiKey(apiKey: string): void {
+    this.apiKey = apiKey;
   }
 
   /** The bound address while listening (the real port when 0 was asked for). */
@@ -117,8 +127,8 @@ export class OtlpGrpcReceiver implements Disposable {
       interceptors: [(method, call) => this.observe(method, call)],
     });
     server.addService(exportServiceDefinition('traces'), { Export: this.exportTraces });
-    server.addService(exportServiceDefinition('logs'), { Export: answerEmpty });
-    server.addService(exportServiceDefinition('metrics'), { Export: answerEmpty });
+    server.addService(exportServiceDefinition('logs'), { Export: this.exportOther });
+    server.addService(exportServiceDefinition('metrics'), { Export: this.exportOther });
     this.server = server;
     this.pool = pool;
     try {
@@ -215,11 +225,30 @@ export class OtlpGrpcReceiver implements Disposable {
   }
 
   private readonly exportTraces = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>): void => {
+    if (!this.authorized(call.metadata)) {
+      return callback(unauthenticated());
+    }
     void this.decodeAndStore(call.request).then(
       (answer) => callback(answer.error ?? null, answer.response),
       (error: unknown) => callback({ code: grpc.status.INTERNAL, details: `unexpected receiver error: ${String(error)}` }),
     );
   };
+
+  /** Logs and metrics: accepted and dropped; the empty message is an empty Export…ServiceResponse. */
+  private readonly exportOther = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>): void => {
+    callback(this.authorized(call.metadata) ? null : unauthenticated(), new Uint8Array(0));
+  };
+
+  private authorized(metadata: grpc.Metadata): boolean {
+    if (this.apiKey === '') {
+      return true;
+    }
+    const headers: HeaderMap = {};
+    for (const [key, values] of Object.entries(metadata.toJSON())) {
+      headers[key] = values.filter((value): value is string => typeof value === 'string');
+    }
+    return checkApiKey(headers, this.apiKey);
+  }
 
   private async decodeAndStore(message: Buffer): Promise<{ error?: Partial<grpc.StatusObject>; response?: Uint8Array }> {
     const bytes = message.byteLength;
@@ -252,9 +281,8 @@ export class OtlpGrpcReceiver implements Disposable {
   }
 }
 
-/** Logs and metrics: accepted and dropped; the empty message is an empty Export…ServiceResponse. */
-function answerEmpty(_call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>): void {
-  callback(null, new Uint8Array(0));
+function unauthenticated(): Partial<grpc.StatusObject> {
+  return { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong API key: send "authorization: Bearer <key>" or "x-api-key: <key>" metadata' };
 }
 
 /** UNAVAILABLE with a RetryInfo in `grpc-status-details-bin`: OTLP exporters retry after the delay it names. */

@@ -180,6 +180,21 @@ describe('OTLP/gRPC receiver', function () {
     });
   }
 
+  it('with an API key, refuses calls without it as UNAUTHENTICATED and accepts Bearer or x-api-key metadata', async () => {
+    await startReceiver({ apiKey: 's3cret' });
+    const body = (): Promise<Uint8Array> => sdkSpans(1).then(protobufBody);
+    assert.equal((await exportRaw(port, await body())).code, grpc.status.UNAUTHENTICATED);
+    assert.equal((await exportRaw(port, await body(), { metadata: { authorization: 'Bearer wrong' } })).code, grpc.status.UNAUTHENTICATED);
+    assert.equal((await exportRaw(port, Buffer.alloc(0), { signal: 'logs' })).code, grpc.status.UNAUTHENTICATED);
+    assert.equal(received.length, 0);
+    assert.equal((await exportRaw(port, await body(), { metadata: { authorization: 'Bearer s3cret' } })).code, grpc.status.OK);
+    assert.equal((await exportRaw(port, await body(), { metadata: { 'x-api-key': 's3cret' } })).code, grpc.status.OK);
+    assert.equal(received.length, 2);
+    receiver.setApiKey('');
+    assert.equal((await exportRaw(port, await body())).code, grpc.status.OK);
+    assert.equal(received.length, 3);
+  });
+
   it('reports a taken port as PortInUseError and can then bind elsewhere', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

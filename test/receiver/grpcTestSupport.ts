@@ -13,7 +13,7 @@ export interface GrpcReply {
 }
 
 /** Sends one Export call with `message` as the raw request bytes; `gzip` compresses it on the wire. */
-export async function exportRaw(port: number, message: Uint8Array, options: { signal?: OtlpSignal; gzip?: boolean } = {}): Promise<GrpcReply> {
+export async function exportRaw(port: number, message: Uint8Array, options: { signal?: OtlpSignal; gzip?: boolean; metadata?: Record<string, string> } = {}): Promise<GrpcReply> {
   const Client = grpc.makeGenericClientConstructor(exportServiceDefinition(options.signal ?? 'traces'), 'Export');
   // 2 = gzip in grpc-js's compression algorithm numbering.
   const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {});
@@ -24,6 +24,7 @@ export async function exportRaw(port: number, message: Uint8Array, options: { si
         (bytes: Buffer) => bytes,
         (bytes: Buffer) => bytes,
         Buffer.from(message),
+        metadataOf(options.metadata ?? {}),
         (error, response) => {
           if (error) {
             resolve({ code: error.code, details: error.details, trailers: error.metadata });
@@ -36,6 +37,14 @@ export async function exportRaw(port: number, message: Uint8Array, options: { si
   } finally {
     client.close();
   }
+}
+
+function metadataOf(entries: Record<string, string>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(entries)) {
+    metadata.set(key, value);
+  }
+  return metadata;
 }
 
 const root = protobuf.Root.fromJSON({
