@@ -1,9 +1,13 @@
 /**
- * Owns the receiver's lifecycle in the editor: starts it with the extension (trusted workspaces, setting on),
- * restarts it when its settings change, feeds received spans to the store, and says clearly when it cannot listen.
+ * Owns the receivers' lifecycle in the editor: starts OTLP/HTTP and OTLP/gRPC with the extension (trusted workspaces,
+ * setting on), restarts them when their settings change, feeds received spans to the store, and says clearly when one
+ * cannot listen. HTTP is the receiver the rest of the extension talks about (`address`, debug injection); gRPC runs
+ * beside it with its own state, and its failure to bind never stops HTTP.
  */
 import * as vscode from 'vscode';
 import { Span, SpanStore } from '../core/model';
+import { DecodePool } from '../receiver/decodePool';
+import { OtlpGrpcReceiver } from '../receiver/grpcReceiver';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
 import { COMMANDS } from './commandIds';
@@ -19,12 +23,23 @@ export type ReceiverState =
   | { kind: 'portInUse'; host: string; port: number }
   | { kind: 'failed'; host: string; port: number; message: string };
 
+/** The gRPC receiver beside HTTP: `off` while HTTP is not running or gRPC is turned off. */
+export type GrpcReceiverState =
+  | { kind: 'off'; reason: 'disabled' | 'httpNotRunning' }
+  | { kind: 'running'; host: string; port: number; endpoint: string }
+  | { kind: 'portInUse'; host: string; port: number }
+  | { kind: 'failed'; host: string; port: number; message: string };
+
 /** Context key for menus and welcome views: true while the receiver runs or is starting. */
 const RUNNING_CONTEXT_KEY = 'spanLens.receiverRunning';
 
 export class ReceiverController implements vscode.Disposable {
   private receiver: OtlpHttpReceiver | undefined;
+  private grpcReceiver: OtlpGrpcReceiver | undefined;
+  /** One decode pool for both receivers, so the editor spends one worker thread whichever way spans come. */
+  private pool: DecodePool | undefined;
   private current: ReceiverState = { kind: 'stopped', reason: 'user' };
+  private grpcCurrent: GrpcReceiverState = { kind: 'off', reason: 'httpNotRunning' };
   /** Start/stop/restart run one at a time, in the order asked. */
   private queue: Promise<void> = Promise.resolve();
   private readonly stateEmitter = new vscode.EventEmitter<ReceiverState>();
@@ -54,6 +69,18 @@ export class ReceiverController implements vscode.Disposable {
           if (this.isActive || this.current.kind === 'portInUse' || this.current.kind === 'failed') {
             void this.restart();
           }
+        } else if (before.grpcEnabled !== after.grpcEnabled || before.grpcPort !== after.grpcPort) {
+          if (this.isActive) {
+            void this.enqueue(async () => {
+              await this.doStopGrpc();
+              await this.doStartGrpc();
+            });
+          }
+        }
+        if (before.apiKey !== after.apiKey || before.corsAllowedOrigins.join('\n') !== after.corsAllowedOrigins.join('\n')) {
+          // Applied to the running receivers at once: no restart, no lost connection.
+          this.receiver?.setSecurity({ corsAllowedOrigins: after.corsAllowedOrigins, apiKey: after.apiKey });
+          this.grpcReceiver?.setApiKey(after.apiKey);
         }
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -90,6 +117,10 @@ export class ReceiverController implements vscode.Disposable {
     return this.current;
   }
 
+  get grpcState(): GrpcReceiverState {
+    return this.grpcCurrent;
+  }
+
   get isActive(): boolean {
     return this.current.kind === 'running' || this.current.kind === 'starting';
   }
@@ -109,17 +140,22 @@ export class ReceiverController implements vscode.Disposable {
     if (!bound || this.current.kind !== 'running') {
       return undefined;
     }
-    const host = bound.host === '0.0.0.0' ? '127.0.0.1' : bound.host === '::' ? '[::1]' : bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-    return `http://${host}:${bound.port}`;
+    return loopbackEndpoint(bound);
   }
 
-  /** Spans the receiver accepted since it last started. */
+  /** The OTLP/gRPC endpoint (with OTEL_EXPORTER_OTLP_PROTOCOL=grpc) while it listens. */
+  get grpcEndpoint(): string | undefined {
+    return this.grpcCurrent.kind === 'running' ? this.grpcCurrent.endpoint : undefined;
+  }
+
+  /** Spans the receivers accepted since they last started. */
   get spansReceived(): number {
-    return this.receiver?.counters.spans ?? 0;
+    return (this.receiver?.counters.spans ?? 0) + (this.grpcReceiver?.counters.spans ?? 0);
   }
 
+  /** Requests (HTTP) and calls (gRPC) answered with an error. */
   get failedRequests(): number {
-    return this.receiver?.counters.errors ?? 0;
+    return (this.receiver?.counters.errors ?? 0) + (this.grpcReceiver?.counters.errors ?? 0);
   }
 
   start(): Promise<void> {
@@ -187,15 +223,17 @@ export class ReceiverController implements vscode.Disposable {
     void this.shutdown();
   }
 
-  /** Stops the receiver and waits for it (deactivate awaits this so the port is free when the host goes). */
+  /** Stops the receivers and waits for them (deactivate awaits this so the ports are free when the host goes). */
   shutdown(): Promise<void> {
     return this.enqueue(async () => {
       const receiver = this.receiver;
       this.receiver = undefined;
+      await this.doStopGrpc();
       if (receiver) {
         await receiver.stop();
         receiver.dispose();
       }
+      await this.closePool();
     });
   }
 
@@ -215,21 +253,12 @@ export class ReceiverController implements vscode.Disposable {
     if (this.receiver) {
       return;
     }
-    const { host, httpPort, maxBodyBytes } = this.settings.current.receiver;
+    const { host, httpPort, maxBodyBytes, corsAllowedOrigins, apiKey } = this.settings.current.receiver;
     this.setState({ kind: 'starting', host, port: httpPort });
-    const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000 });
+    this.pool ??= new DecodePool({ workers: 1 });
+    const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000, pool: this.pool, corsAllowedOrigins, apiKey });
     const listeners = [
-      receiver.onSpans((batch) => {
-        this.store.add(batch.spans);
-        this.spansEmitter.fire(batch.spans);
-        this.rate.record(batch.spans.length);
-        for (const service of batch.services) {
-          if (!this.seenServices.has(service)) {
-            this.seenServices.add(service);
-            this.logger.info(`Receiving spans from service "${service}" (${batch.encoding}${batch.gzip ? ', gzip' : ''}).`);
-          }
-        }
-      }),
+      receiver.onSpans((batch) => this.accept(batch.spans, batch.services, `OTLP/HTTP ${batch.encoding}${batch.gzip ? ', gzip' : ''}`)),
       receiver.onRequestFailed((failure) => {
         this.logger.warn(`${failure.method} ${failure.path} → ${failure.status}: ${failure.message}`);
       }),
@@ -242,6 +271,7 @@ export class ReceiverController implements vscode.Disposable {
     } catch (error) {
       listeners.forEach((listener) => listener.dispose());
       receiver.dispose();
+      await this.closePool();
       this.reportStartFailure(error, host, httpPort);
       return;
     }
@@ -249,17 +279,104 @@ export class ReceiverController implements vscode.Disposable {
     const endpoint = receiver.endpoint ?? `http://${host}:${httpPort}`;
     this.setState({ kind: 'running', host, port: receiver.address?.port ?? httpPort, endpoint });
     this.logger.info(`Receiver listening on ${endpoint} (POST /v1/traces, protobuf or JSON).`);
+    await this.doStartGrpc();
+  }
+
+  /** Starts gRPC beside a running HTTP receiver; a failure is reported on its own and leaves HTTP running. */
+  private async doStartGrpc(): Promise<void> {
+    const { host, grpcEnabled, grpcPort, maxBodyBytes, apiKey } = this.settings.current.receiver;
+    if (this.grpcReceiver || !this.receiver || !this.pool) {
+      return;
+    }
+    if (!grpcEnabled) {
+      this.setGrpcState({ kind: 'off', reason: 'disabled' });
+      return;
+    }
+    const receiver = new OtlpGrpcReceiver({ host, port: grpcPort, maxBodyBytes, stopGraceMs: 2000, pool: this.pool, apiKey });
+    receiver.onSpans((batch) => this.accept(batch.spans, batch.services, 'OTLP/gRPC'));
+    receiver.onRequestFailed((failure) => this.logger.warn(`gRPC ${failure.path} → ${failure.codeName}: ${failure.message}`));
+    receiver.onListenerError((error) => this.logger.error('Storing received spans failed:', error));
+    try {
+      await receiver.start();
+    } catch (error) {
+      receiver.dispose();
+      this.reportGrpcStartFailure(error, host, grpcPort);
+      return;
+    }
+    this.grpcReceiver = receiver;
+    const endpoint = loopbackEndpoint(receiver.address ?? { host, port: grpcPort });
+    this.setGrpcState({ kind: 'running', host, port: receiver.address?.port ?? grpcPort, endpoint });
+    this.logger.info(`Receiver listening for OTLP/gRPC on ${endpoint} (TraceService/Export; OTEL_EXPORTER_OTLP_PROTOCOL=grpc).`);
+  }
+
+  private async doStopGrpc(): Promise<void> {
+    const receiver = this.grpcReceiver;
+    this.grpcReceiver = undefined;
+    if (receiver) {
+      await receiver.stop();
+      receiver.dispose();
+      this.logger.info('OTLP/gRPC receiver stopped.');
+    }
+    this.setGrpcState({ kind: 'off', reason: 'httpNotRunning' });
+  }
+
+  private async closePool(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
+  }
+
+  /** Both receivers' batches go the same way: the store, the listeners, the rate, the log's first word of a service. */
+  private accept(spans: Span[], services: string[], transport: string): void {
+    this.store.add(spans);
+    this.spansEmitter.fire(spans);
+    this.rate.record(spans.length);
+    for (const service of services) {
+      if (!this.seenServices.has(service)) {
+        this.seenServices.add(service);
+        this.logger.info(`Receiving spans from service "${service}" (${transport}).`);
+      }
+    }
   }
 
   private async doStop(reason: 'user' | 'disabled'): Promise<void> {
     const receiver = this.receiver;
     this.receiver = undefined;
+    await this.doStopGrpc();
     if (receiver) {
       await receiver.stop();
       receiver.dispose();
       this.logger.info('Receiver stopped.');
     }
+    await this.closePool();
     this.setState({ kind: 'stopped', reason });
+  }
+
+  private reportGrpcStartFailure(error: unknown, host: string, port: number): void {
+    const inUse = error instanceof PortInUseError;
+    const text = error instanceof Error ? error.message : String(error);
+    this.setGrpcState(inUse ? { kind: 'portInUse', host, port } : { kind: 'failed', host, port, message: text });
+    const message = inUse
+      ? `Span Lens could not listen for OTLP/gRPC on ${host}:${port}: the port is in use. OTLP/HTTP keeps receiving.`
+      : `Span Lens could not start its OTLP/gRPC receiver on ${host}:${port}: ${text}. OTLP/HTTP keeps receiving.`;
+    if (inUse) {
+      this.logger.error(`${message} Another program (an OpenTelemetry Collector, or another VS Code window running Span Lens) holds it.`);
+    } else {
+      this.logger.error(message, error);
+    }
+    void vscode.window.showWarningMessage(message, 'Change gRPC Port', 'Show Log').then((choice) => {
+      if (choice === 'Change gRPC Port') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'spanLens.receiver.grpcPort');
+      } else if (choice === 'Show Log') {
+        this.logger.show();
+      }
+    });
+  }
+
+  private setGrpcState(state: GrpcReceiverState): void {
+    this.grpcCurrent = state;
+    // The status bar and others listen to one event; HTTP's state is unchanged, it only re-renders.
+    this.stateEmitter.fire(this.current);
   }
 
   private reportStartFailure(error: unknown, host: string, port: number): void {
@@ -291,4 +408,10 @@ export class ReceiverController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, state.kind === 'running' || state.kind === 'starting');
     this.stateEmitter.fire(state);
   }
+}
+
+/** `http://host:port` for a bound address; a wildcard bind is reached through loopback. */
+function loopbackEndpoint(bound: { host: string; port: number }): string {
+  const host = bound.host === '0.0.0.0' ? '127.0.0.1' : bound.host === '::' ? '[::1]' : bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  return `http://${host}:${bound.port}`;
 }

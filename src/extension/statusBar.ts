@@ -50,6 +50,28 @@ export class StatusBar implements vscode.Disposable {
     this.item.dispose();
   }
 
+  /** The gRPC receiver's line: its endpoint, or why it does not listen (HTTP keeps receiving either way). */
+  private renderGrpc(tooltip: vscode.MarkdownString): void {
+    const grpc = this.controller.grpcState;
+    switch (grpc.kind) {
+      case 'running':
+        tooltip.appendMarkdown(`Receiving OTLP/gRPC on \`${grpc.endpoint}\` (with \`OTEL_EXPORTER_OTLP_PROTOCOL=grpc\`, \`OTEL_EXPORTER_OTLP_ENDPOINT=${grpc.endpoint}\`)\n\n`);
+        break;
+      case 'portInUse':
+        tooltip.appendMarkdown(`$(warning) OTLP/gRPC: ${grpc.host}:${grpc.port} is in use, gRPC is not received (setting \`spanLens.receiver.grpcPort\`).\n\n`);
+        break;
+      case 'failed':
+        tooltip.appendMarkdown('$(warning) ');
+        tooltip.appendText(`OTLP/gRPC could not start on ${grpc.host}:${grpc.port}: ${grpc.message}\n\n`);
+        break;
+      case 'off':
+        if (grpc.reason === 'disabled') {
+          tooltip.appendMarkdown('OTLP/gRPC is turned off (`spanLens.receiver.grpcEnabled`).\n\n');
+        }
+        break;
+    }
+  }
+
   private render(): void {
     const state = this.controller.state;
     const totals = this.store.totals();
@@ -70,6 +92,7 @@ export class StatusBar implements vscode.Disposable {
         this.item.text = parts.join(' · ');
         tooltip.appendMarkdown(`Receiving OTLP/HTTP on \`${state.endpoint}/v1/traces\`\n\n`);
         tooltip.appendMarkdown(`Set \`OTEL_EXPORTER_OTLP_ENDPOINT=${this.controller.endpoint ?? state.endpoint}\` in your service.\n\n`);
+        this.renderGrpc(tooltip);
         break;
       }
       case 'starting':
