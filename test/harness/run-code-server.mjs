@@ -198,6 +198,8 @@ async function main() {
       {
         'security.workspace.trust.enabled': false,
         'spanLens.receiver.httpPort': receiverPort,
+        // Any free port: 4317 may belong to a Collector or another test on this machine.
+        'spanLens.receiver.grpcPort': 0,
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'workbench.enableExperiments': false,

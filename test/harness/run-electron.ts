@@ -42,6 +42,7 @@ async function main(): Promise<number> {
     JSON.stringify({
       'security.workspace.trust.enabled': false,
       'spanLens.receiver.httpPort': await freePort(),
+      'spanLens.receiver.grpcPort': 0,
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
