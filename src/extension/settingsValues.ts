@@ -10,7 +10,19 @@ export interface PathMapping {
 export type AnnotationFormat = 'full' | 'compact';
 
 export interface SpanLensSettings {
-  receiver: { enabled: boolean; host: string; httpPort: number; maxBodyBytes: number };
+  receiver: {
+    enabled: boolean;
+    host: string;
+    httpPort: number;
+    /** OTLP/gRPC port; `grpcEnabled` false runs HTTP only. */
+    grpcEnabled: boolean;
+    grpcPort: number;
+    maxBodyBytes: number;
+    /** Browser origins allowed to send spans over OTLP/HTTP (CORS); empty: none. `*` allows any. */
+    corsAllowedOrigins: string[];
+    /** When non-empty, requests must carry it (`Authorization: Bearer <key>` or `x-api-key: <key>`). */
+    apiKey: string;
+  };
   store: { maxSpans: number };
   annotations: { enabled: boolean; format: AnnotationFormat };
   pathMappings: PathMapping[];
@@ -22,7 +34,16 @@ export interface SpanLensSettings {
 }
 
 export const DEFAULT_SETTINGS: SpanLensSettings = {
-  receiver: { enabled: true, host: '127.0.0.1', httpPort: 4318, maxBodyBytes: 32 * 1024 * 1024 },
+  receiver: {
+    enabled: true,
+    host: '127.0.0.1',
+    httpPort: 4318,
+    grpcEnabled: true,
+    grpcPort: 4317,
+    maxBodyBytes: 32 * 1024 * 1024,
+    corsAllowedOrigins: [],
+    apiKey: '',
+  },
   store: { maxSpans: 100_000 },
   annotations: { enabled: true, format: 'full' },
   pathMappings: [],
@@ -44,7 +65,11 @@ export function parseSettings(get: ConfigurationReader): SpanLensSettings {
       enabled: bool(get('receiver.enabled'), d.receiver.enabled),
       host: nonEmptyString(get('receiver.host'), d.receiver.host),
       httpPort: integer(get('receiver.httpPort'), d.receiver.httpPort, 0, 65535),
+      grpcEnabled: bool(get('receiver.grpcEnabled'), d.receiver.grpcEnabled),
+      grpcPort: integer(get('receiver.grpcPort'), d.receiver.grpcPort, 0, 65535),
       maxBodyBytes: integer(get('receiver.maxBodyBytes'), d.receiver.maxBodyBytes, 1024, Number.MAX_SAFE_INTEGER),
+      corsAllowedOrigins: stringArray(get('receiver.corsAllowedOrigins'), d.receiver.corsAllowedOrigins),
+      apiKey: typeof get('receiver.apiKey') === 'string' ? (get('receiver.apiKey') as string).trim() : d.receiver.apiKey,
     },
     store: { maxSpans: integer(get('store.maxSpans'), d.store.maxSpans, 100, Number.MAX_SAFE_INTEGER) },
     annotations: {
