@@ -287,10 +287,7 @@ export class OtlpHttpReceiver implements Disposable {
       const headers = cors.preflightHeaders(origin, headerText(req.headers['access-control-request-headers']));
       if (!headers) {
         this.count.errors++;
-        // No CORS headers at all on a refusal: the browser then blocks the real request.
-        for (const name of res.getHeaderNames()) {
-          res.removeHeader(name);
-        }
+        // No CORS headers on a refusal (a disallowed origin got none above): the browser then blocks the real request.
         sendEmpty(res, 403);
         this.failureEmitter.fire({ status: 403, method, path, message: `CORS origin ${JSON.stringify(origin)} is not allowed` });
         return;
@@ -298,10 +295,7 @@ export class OtlpHttpReceiver implements Disposable {
       return sendEmpty(res, 204, headers);
     }
     if (method !== 'POST') {
-      return fail(405, `${method} is not allowed on ${path}; use POST`, { Allow: 'POST' });
-    }
-    if (!encoding) {
-      return fail(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
+      return fail(405, `${method} is not allowed on ${path}; use POST`, { Allow: cors.enabled ? 'POST, OPTIONS' : 'POST' });
     }
     if (!checkApiKey(req.headers, this.apiKey)) {
       // The body is not read: close the connection rather than drain whatever an unauthenticated client sends.
@@ -310,6 +304,9 @@ export class OtlpHttpReceiver implements Disposable {
         'WWW-Authenticate': 'Bearer',
         Connection: 'close',
       });
+    }
+    if (!encoding) {
+      return fail(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
     }
     const gzip = isGzipEncoded(req.headers['content-encoding']);
     if (gzip === undefined) {

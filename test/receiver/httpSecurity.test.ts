@@ -121,6 +121,9 @@ describe('OTLP/HTTP security', function () {
       assert.equal(proto.headers['content-type'], 'application/x-protobuf');
       // google.rpc.Status field 1 (code) varint 16: bytes 0x08 0x10.
       assert.deepEqual([...proto.body.subarray(0, 2)], [0x08, 16]);
+      // Authentication comes before any other judgement of the request, and a big unread body still gets its 401.
+      assert.equal((await request({ port, headers: { 'Content-Type': 'text/plain' }, body: new Uint8Array(10) })).status, 401);
+      assert.equal((await request({ port, headers: PROTOBUF, body: new Uint8Array(2 * 1024 * 1024) })).status, 401);
       assert.equal(stored, 0);
       assert.equal(receiver!.counters.spans, 0);
     });
