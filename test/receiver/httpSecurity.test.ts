@@ -1,6 +1,7 @@
 /** OTLP/HTTP security: the CORS allow-list (off by default), the optional API key, and changing both while running. */
 import assert from 'node:assert/strict';
 import { checkApiKey } from '../../src/receiver/apiKey';
+import { CorsPolicy } from '../../src/receiver/cors';
 import { OtlpHttpReceiver, type OtlpHttpReceiverOptions } from '../../src/receiver/httpReceiver';
 import { JSON_TYPE, PROTOBUF, jsonPayload, protobufPayload, request } from './httpHelpers';
 
@@ -84,6 +85,21 @@ describe('OTLP/HTTP security', function () {
       const other = await request({ port, headers: { ...JSON_TYPE, Origin: 'http://other.example' }, body: jsonPayload(2, 4) });
       assert.equal(other.status, 200);
       assert.equal(other.headers['access-control-allow-origin'], undefined);
+    });
+
+    it('CorsPolicy: compares origins case-insensitively without a trailing slash; echoes only plain ASCII origins', () => {
+      const policy = new CorsPolicy(['HTTP://LocalHost:3000/', 'null']);
+      assert.equal(policy.enabled, true);
+      assert.equal(policy.allows('http://localhost:3000'), true);
+      assert.equal(policy.allows('http://localhost:3000/'), true);
+      assert.equal(policy.allows('http://localhost:30000'), false);
+      assert.equal(policy.allows('null'), true);
+      assert.equal(policy.allows(undefined), false);
+      assert.equal(new CorsPolicy(['*']).allows('http://a b'), false);
+      assert.equal(new CorsPolicy(['*']).allows('http://\u00e9.example'), false);
+      assert.equal(new CorsPolicy([]).enabled, false);
+      assert.equal(new CorsPolicy(['', ' ']).enabled, false);
+      assert.deepEqual(new CorsPolicy([]).responseHeaders('http://localhost:3000'), {});
     });
 
     it("allows every origin with '*' (still echoing the origin, never '*')", async () => {
