@@ -16,7 +16,7 @@ export class CliReceiver {
 
   static async start(group: ProcessGroup, workspace: string, reportFile: string): Promise<CliReceiver> {
     // Port 0: the CLI binds a free port and names it in its listening line, so there is no race for the port.
-    const proc = group.start('spanlens receive', process.execPath, [CLI_MAIN, 'receive', '--http-port', '0', '--workspace', workspace, '--report', reportFile]);
+    const proc = group.start('spanlens receive', process.execPath, [CLI_MAIN, 'receive', '--http-port', '0', '--grpc-port', '0', '--workspace', workspace, '--report', reportFile]);
     const match = await proc.waitForStderr(/receiving OTLP\/HTTP on (http:\/\/[^\s]+)/, 60_000);
     return new CliReceiver(proc, reportFile, match[1]);
   }

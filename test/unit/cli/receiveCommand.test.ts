@@ -58,7 +58,7 @@ describe('spanlens receive', function () {
 
   it('maps real exporter spans into the workspace and writes the report on SIGTERM', async () => {
     const reportFile = path.join(scratch, 'report.json');
-    const cli = runCli(['receive', '--http-port', '0', '--workspace', FIXTURE_WORKSPACE, '--report', reportFile]);
+    const cli = runCli(['receive', '--http-port', '0', '--grpc-port', '0', '--workspace', FIXTURE_WORKSPACE, '--report', reportFile]);
     const port = await listeningPort(cli);
 
     // Stable semconv code.* attributes with a build machine's path: resolved by longest suffix in the workspace.
@@ -103,7 +103,7 @@ describe('spanlens receive', function () {
   });
 
   it('writes the report to stdout on SIGINT and counts rejected and evicted spans as dropped', async () => {
-    const cli = runCli(['receive', '--http-port=0', `--workspace=${FIXTURE_WORKSPACE}`, '--max-spans', '5']);
+    const cli = runCli(['receive', '--http-port=0', '--grpc-port=0', `--workspace=${FIXTURE_WORKSPACE}`, '--max-spans', '5']);
     const port = await listeningPort(cli);
 
     const spans = await sdkSpans(3, 'ledger', () => ({ 'code.file.path': 'inventory/stock.py', 'code.line.number': 4 }));
@@ -129,7 +129,7 @@ describe('spanlens receive', function () {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const cli = runCli(['receive', '--http-port', String(port), '--workspace', FIXTURE_WORKSPACE]);
+      const cli = runCli(['receive', '--http-port', String(port), '--grpc-port', '0', '--workspace', FIXTURE_WORKSPACE]);
       assert.equal(await cli.exited, 1);
       assert.match(cli.stderr(), new RegExp(`127\\.0\\.0\\.1:${port}.*in use`));
       assert.equal(cli.stdout(), '');
@@ -159,7 +159,7 @@ describe('spanlens receive', function () {
   }
 
   it('exits 2 when the workspace is not a directory', async () => {
-    const cli = runCli(['receive', '--http-port', '0', '--workspace', path.join(scratch, 'missing')]);
+    const cli = runCli(['receive', '--http-port', '0', '--grpc-port', '0', '--workspace', path.join(scratch, 'missing')]);
     assert.equal(await cli.exited, 2);
     assert.match(cli.stderr(), /not a directory/);
   });
