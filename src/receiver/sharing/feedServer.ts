@@ -1,0 +1,147 @@
+/**
+ * The owner's side of the feed: a local socket that greets every connection with a HELLO and, once it subscribes,
+ * writes it every accepted request body. Only the process holding the port runs one, so it alone removes a stale
+ * socket file (left by an owner that crashed) before listening.
+ */
+import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Emitter } from '../../core/util/emitter';
+import { encodeBatchParts, encodeHello, FeedBatch, FeedHello, FeedSubscribe, FrameReader, FrameType, parseSubscribe } from './feedProtocol';
+
+/** A subscriber that falls this far behind loses batches (counted) instead of growing the owner's memory. */
+const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
+/** Subscribers send one small SUBSCRIBE frame; nothing bigger is expected from them. */
+const MAX_SUBSCRIBER_FRAME = 64 * 1024;
+
+interface Subscriber {
+  socket: net.Socket;
+  info: FeedSubscribe;
+}
+
+export class FeedServer {
+  private server: net.Server | undefined;
+  private readonly connections = new Set<net.Socket>();
+  private readonly subscribers = new Set<Subscriber>();
+  /** Batches not written to a subscriber that lagged too far behind. */
+  droppedBatches = 0;
+  private readonly changeEmitter = new Emitter<readonly FeedSubscribe[]>();
+  /** The subscribers changed (one joined or left). */
+  readonly onDidChangeSubscribers = this.changeEmitter.event;
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly hello: Omit<FeedHello, 'product' | 'protocol'>,
+  ) {}
+
+  /** True while someone wants batches: the owner copies request bodies only then. */
+  get hasSubscribers(): boolean {
+    return this.subscribers.size > 0;
+  }
+
+  get subscriberList(): FeedSubscribe[] {
+    return [...this.subscribers].map((subscriber) => subscriber.info);
+  }
+
+  async listen(): Promise<void> {
+    if (process.platform !== 'win32') {
+      // The folder only this user can enter: nobody else connects, nobody else plants a socket there.
+      await fs.mkdir(path.dirname(this.socketPath), { recursive: true, mode: 0o700 });
+    }
+    await removeStaleSocket(this.socketPath);
+    const server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', () => undefined);
+    if (process.platform !== 'win32') {
+      // Only this user may read the spans (the folder is 0700 already; this covers a socket path given from outside).
+      await fs.chmod(this.socketPath, 0o600).catch(() => undefined);
+    }
+    this.server = server;
+  }
+
+  /** Writes one accepted body to every subscriber. Never throws: a broken subscriber is only dropped. */
+  forward(batch: FeedBatch): void {
+    if (this.subscribers.size === 0) {
+      return;
+    }
+    const [head, body] = encodeBatchParts(batch);
+    for (const subscriber of this.subscribers) {
+      if (subscriber.socket.writableLength > MAX_BACKLOG_BYTES) {
+        this.droppedBatches++;
+        continue;
+      }
+      subscriber.socket.write(head);
+      subscriber.socket.write(body);
+    }
+  }
+
+  /** Closes the socket (Node removes the file) and every connection: subscribers see the close and take over. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) {
+      return;
+    }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.connections) {
+      // end(), not destroy(): batches already written still reach the subscriber before it sees the close.
+      socket.end();
+    }
+    await closed;
+    this.changeEmitter.dispose();
+  }
+
+  private accept(socket: net.Socket): void {
+    this.connections.add(socket);
+    const reader = new FrameReader(MAX_SUBSCRIBER_FRAME);
+    let subscriber: Subscriber | undefined;
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      if (subscriber && this.subscribers.delete(subscriber)) {
+        this.changeEmitter.fire(this.subscriberList);
+      }
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const frame of reader.push(chunk)) {
+          if (frame.type === FrameType.subscribe && !subscriber) {
+            subscriber = { socket, info: parseSubscribe(frame.payload) };
+            this.subscribers.add(subscriber);
+            this.changeEmitter.fire(this.subscriberList);
+          }
+        }
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.write(encodeHello(this.hello));
+  }
+}
+
+/**
+ * Removes a socket file nobody listens on (its owner died without closing it); leaves a live one alone so a
+ * mistaken second owner fails to listen rather than stealing the path.
+ */
+export async function removeStaleSocket(socketPath: string): Promise<void> {
+  if (process.platform === 'win32') {
+    return;
+  }
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(socketPath);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (!live) {
+    await fs.unlink(socketPath).catch(() => undefined);
+  }
+}
