@@ -8,15 +8,19 @@ import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
 import { GoBlameRefiner, PropagationDetector } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
-import { DecodePool } from '../receiver/decodePool';
 import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from '../receiver/grpcReceiver';
-import { OtlpHttpReceiver, ReceiverCounters } from '../receiver/httpReceiver';
+import { DEFAULT_MAX_BODY_BYTES, OtlpHttpReceiver, ReceiverCounters } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
+import { ForwardingDecodePool, PortHeldByOtherProgramError, PortShare, ShareCounters, ShareRole } from '../receiver/sharing';
 import type { ReceiveOptions } from './args';
 import { buildReport, SpanLensReport, writeReportAtomically } from './report';
 
 /** The report plus what each receiver saw, so a client's refused requests are visible after the run. */
-export type ReceiveReport = SpanLensReport & { receivers: { http: ReceiverCounters; grpc: ReceiverCounters | null } };
+export type ReceiveReport = SpanLensReport & {
+  receivers: { http: ReceiverCounters; grpc: ReceiverCounters | null };
+  /** Port sharing with other Span Lens processes: the role at the end, and the spans that came over the owner's feed. */
+  sharing: ShareCounters & { role: 'owner' | 'subscriber' | 'none'; ownerPid: number | null };
+};
 
 export interface ReceiveIo {
   /** One diagnostic line (no newline). */
@@ -45,10 +49,11 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     detector.add(spans);
   };
   // One decode pool for both transports: one worker's worth of CPU, whichever way spans come.
-  const pool = new DecodePool({ workers: 1 });
+  // It also forwards accepted bodies to other Span Lens processes on the same port, when this one owns it.
+  const pool = new ForwardingDecodePool({ workers: 1 });
   const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool });
   const grpcPort = options.grpcPort ?? DEFAULT_GRPC_PORT;
-  let grpcReceiver: OtlpGrpcReceiver | undefined = options.noGrpc ? undefined : new OtlpGrpcReceiver({ host: options.host, port: grpcPort, pool });
+  const grpcReceiver: OtlpGrpcReceiver | undefined = options.noGrpc ? undefined : new OtlpGrpcReceiver({ host: options.host, port: grpcPort, pool });
   // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
   // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
   let indexed = false;
@@ -68,6 +73,53 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   };
   receiver.onSpans((batch) => receive(batch.spans));
   grpcReceiver?.onSpans((batch) => receive(batch.spans));
+  /** Set when a --grpc-port given by name cannot bind on the first start (exit 1); later takeovers carry on without it. */
+  let grpcFailure: string | undefined;
+  let firstBind = true;
+  let grpcListened = false;
+  const cannotListen = (error: unknown, port: number, flag: string): string =>
+    error instanceof PortHeldByOtherProgramError
+      ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is held by another program, not Span Lens (${error.reason}); try ${flag}`
+      : error instanceof PortInUseError
+        ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try ${flag})`
+        : `spanlens: cannot listen on ${options.host}:${port}: ${String(error)}`;
+  const bind = async (): Promise<{ grpcPort: number | null }> => {
+    const first = firstBind;
+    firstBind = false;
+    await receiver.start();
+    if (grpcReceiver) {
+      try {
+        await grpcReceiver.start();
+        grpcListened = true;
+      } catch (error) {
+        if (options.grpcPort !== undefined && first) {
+          // A port asked for by name must bind; only the default may be skipped.
+          grpcFailure = cannotListen(error, grpcPort, '--grpc-port');
+        } else {
+          io.log(`${cannotListen(error, grpcPort, '--grpc-port or --no-grpc')}; receiving OTLP/HTTP only`);
+        }
+      }
+    }
+    return { grpcPort: grpcReceiver?.address?.port ?? null };
+  };
+  const share = new PortShare({ host: options.host, httpPort: options.httpPort, pool, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, label: 'spanlens receive', bind });
+  share.onSpans((batch) => receive(batch.spans));
+  share.onProblem((message) => io.log(`spanlens: ${message}`));
+  let lastRole: ShareRole = share.role;
+  share.onDidChangeRole((role) => {
+    const before = lastRole;
+    lastRole = role;
+    if (role.kind === 'owner' && before.kind === 'subscriber') {
+      io.log(`spanlens: the owner (pid ${before.owner.pid}) went away: this process took the port over and now receives directly`);
+      logListening();
+    } else if (role.kind === 'subscriber' && before.kind === 'subscriber' && role.owner.pid !== before.owner.pid) {
+      io.log(`spanlens: the owner (pid ${before.owner.pid}) went away: now sharing the port with pid ${role.owner.pid}`);
+    } else if (role.kind === 'owner' && before.kind === 'owner' && role.subscribers.length !== before.subscribers.length) {
+      io.log(`spanlens: sharing the port with ${role.subscribers.length} other Span Lens process(es)${role.subscribers.length ? `: ${role.subscribers.map((s) => `pid ${s.pid}`).join(', ')}` : ''}`);
+    } else if (role.kind === 'lost') {
+      io.log(`spanlens: the owner went away and the port could not be taken over: ${role.error.message}; no more spans will arrive`);
+    }
+  });
   const storeWaiting = (): void => {
     indexed = true;
     for (const spans of waiting) {
@@ -96,49 +148,57 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     },
   );
 
-  const cannotListen = (error: unknown, port: number, flag: string): string =>
-    error instanceof PortInUseError
-      ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try ${flag})`
-      : `spanlens: cannot listen on ${options.host}:${port}: ${String(error)}`;
   const closeAll = async (): Promise<void> => {
+    // Receivers first: the port is free for a subscriber to take over while the feed still delivers in-flight bodies.
     await receiver.stop();
     await grpcReceiver?.stop();
+    await share.stop();
     await pool.close();
   };
+  function logListening(): void {
+    io.log(`Span Lens receiving OTLP/HTTP on ${receiver.endpoint} (POST /v1/traces; workspace ${workspace}); SIGINT or SIGTERM writes the report`);
+    if (grpcReceiver?.listening) {
+      io.log(`Span Lens receiving OTLP/gRPC on ${grpcReceiver.endpoint} (TraceService/Export; OTEL_EXPORTER_OTLP_PROTOCOL=grpc)`);
+    }
+  }
+  let role: ShareRole;
   try {
-    await receiver.start();
+    role = await share.start();
   } catch (error) {
     await closeAll();
     await indexing;
     io.log(cannotListen(error, options.httpPort, '--http-port'));
     return 1;
   }
-  if (grpcReceiver) {
-    try {
-      await grpcReceiver.start();
-    } catch (error) {
-      if (options.grpcPort !== undefined) {
-        // A port asked for by name must bind; only the default may be skipped.
-        await closeAll();
-        await indexing;
-        io.log(cannotListen(error, grpcPort, '--grpc-port'));
-        return 1;
-      }
-      io.log(`${cannotListen(error, grpcPort, '--grpc-port or --no-grpc')}; receiving OTLP/HTTP only`);
-      grpcReceiver.dispose();
-      grpcReceiver = undefined;
-    }
+  if (grpcFailure !== undefined) {
+    await closeAll();
+    await indexing;
+    io.log(grpcFailure);
+    return 1;
   }
-  io.log(`Span Lens receiving OTLP/HTTP on ${receiver.endpoint} (POST /v1/traces; workspace ${workspace}); SIGINT or SIGTERM writes the report`);
-  if (grpcReceiver) {
-    io.log(`Span Lens receiving OTLP/gRPC on ${grpcReceiver.endpoint} (TraceService/Export; OTEL_EXPORTER_OTLP_PROTOCOL=grpc)`);
+  if (role.kind === 'subscriber') {
+    const owner = role.owner;
+    const host = owner.host.includes(':') ? `[${owner.host}]` : owner.host;
+    io.log(
+      `Span Lens receiving OTLP/HTTP on http://${host}:${owner.httpPort} shared from pid ${owner.pid} (${owner.label}), which owns the port and forwards every batch here (workspace ${workspace}); SIGINT or SIGTERM writes the report`,
+    );
+    if (owner.grpcPort !== null) {
+      io.log(`Span Lens receiving OTLP/gRPC on http://${host}:${owner.grpcPort} shared from pid ${owner.pid}`);
+    }
+  } else {
+    logListening();
   }
 
   const signal = await io.waitForStop();
   io.log(`spanlens: ${signal}: finishing in-flight requests`);
+  // The role before stopping (stop() makes it idle).
+  const lastSharedRole = share.role;
   await closeAll();
   const httpCounters = receiver.counters;
-  const grpcCounters = grpcReceiver?.counters ?? null;
+  // null when gRPC never listened here (off, its port taken, or every batch came over another owner's feed).
+  const grpcCounters = grpcReceiver && grpcListened ? grpcReceiver.counters : null;
+  const shareCounters = share.counters;
+  share.dispose();
   await indexing;
   // No more spans can come: every grace window still open is decided now.
   detector.settleAll();
@@ -150,6 +210,11 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
       rejectedSpans: httpCounters.rejectedSpans + (grpcCounters?.rejectedSpans ?? 0),
     }),
     receivers: { http: httpCounters, grpc: grpcCounters },
+    sharing: {
+      role: lastSharedRole.kind === 'subscriber' ? 'subscriber' : lastSharedRole.kind === 'owner' ? 'owner' : 'none',
+      ownerPid: lastSharedRole.kind === 'subscriber' ? lastSharedRole.owner.pid : lastSharedRole.kind === 'owner' ? process.pid : null,
+      ...shareCounters,
+    },
   };
   detector.dispose();
   mapper.dispose();
