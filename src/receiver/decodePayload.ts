@@ -1,7 +1,9 @@
 /** The work a decode worker does for one request body: bounded gunzip, then OTLP decode into the span model. */
 import { gunzipSync } from 'node:zlib';
+import type { Span } from '../core/model/span';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../core/otlp';
 import type { DecodeJob, DecodeReply } from './decodeProtocol';
+import { encodeSpans, type SpanTransfer } from './transferFormat';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -24,10 +26,11 @@ export function decodePayload(job: DecodeJob): DecodeReply {
   }
   try {
     const decoded = job.encoding === 'protobuf' ? decodeTraceRequestProtobuf(bytes) : decodeTraceRequestJson(utf8.decode(bytes));
+    const transfer = toTransfer(decoded.spans);
     return {
       id,
       ok: true,
-      spans: decoded.spans,
+      ...(transfer ? { transfer } : { spans: decoded.spans }),
       rejectedSpans: decoded.rejectedSpans,
       rejectionMessage: decoded.rejectionMessage,
       decodedBytes: bytes.byteLength,
@@ -35,6 +38,15 @@ export function decodePayload(job: DecodeJob): DecodeReply {
   } catch (error) {
     // Whatever the decoder throws on, the cause is the payload: the client gets a 400, never a crash.
     return { id, ok: false, kind: 'decode', message: messageOf(error) };
+  }
+}
+
+/** The compact form, or undefined when the spans hold something it cannot carry (they are cloned instead). */
+function toTransfer(spans: Span[]): SpanTransfer | undefined {
+  try {
+    return encodeSpans(spans);
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
 import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
+import { materializeSpans } from './transferFormat';
 
 export type DecodeOutcome =
   | { ok: true; spans: Span[]; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
@@ -183,7 +184,14 @@ export class DecodePool {
 
 function toOutcome(reply: DecodeReply): DecodeOutcome {
   if (reply.ok) {
-    return { ok: true, spans: reply.spans, rejectedSpans: reply.rejectedSpans, rejectionMessage: reply.rejectionMessage, decodedBytes: reply.decodedBytes };
+    let spans: Span[];
+    try {
+      spans = reply.transfer ? materializeSpans(reply.transfer) : reply.spans ?? [];
+    } catch (error) {
+      // Cannot happen with our own worker; if it does, the client retries rather than the spans vanishing.
+      return { ok: false, status: 503, message: `decoded spans could not be received: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    return { ok: true, spans, rejectedSpans: reply.rejectedSpans, rejectionMessage: reply.rejectionMessage, decodedBytes: reply.decodedBytes };
   }
   return { ok: false, status: reply.kind === 'too-large' ? 413 : 400, message: reply.message };
 }

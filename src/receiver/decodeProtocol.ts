@@ -1,5 +1,6 @@
 /** Messages between the decode pool (main thread) and its workers. Kept apart so both sides share one definition. */
 import type { Span } from '../core/model/span';
+import type { SpanTransfer } from './transferFormat';
 
 export type PayloadEncoding = 'protobuf' | 'json';
 
@@ -16,6 +17,10 @@ export interface DecodeJob {
 /** `decode` → 400, `too-large` → 413. */
 export type DecodeFailureKind = 'decode' | 'too-large';
 
+/**
+ * Decoded spans travel as a `transfer` tape (see transferFormat.ts) or, when the tape cannot carry them exactly,
+ * as `spans` by structured clone.
+ */
 export type DecodeReply =
-  | { id: number; ok: true; spans: Span[]; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
+  | { id: number; ok: true; transfer?: SpanTransfer; spans?: Span[]; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
   | { id: number; ok: false; kind: DecodeFailureKind; message: string };

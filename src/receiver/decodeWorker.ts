@@ -8,6 +8,7 @@ if (!parentPort) {
 }
 const port = parentPort;
 port.on('message', (job: DecodeJob) => {
-  // Spans go back by structured clone, which keeps the shared Resource/scope objects shared.
-  port.postMessage(decodePayload(job));
+  const reply = decodePayload(job);
+  // The span tape's memory is handed over, not copied; the rest (a clone fallback included) is small or rare.
+  port.postMessage(reply, reply.ok && reply.transfer ? [reply.transfer.tape.buffer as ArrayBuffer] : []);
 });
