@@ -34,12 +34,13 @@ export class ExportingService {
 
   static proto(port: number, gzip = false): ExportingService {
     type Config = NonNullable<ConstructorParameters<typeof ProtoExporter>[0]>;
-    const config: Config = { url: `http://127.0.0.1:${port}/v1/traces`, ...(gzip ? { compression: 'gzip' as NonNullable<Config['compression']> } : {}) };
+    // The simple processor exports each span on its own: let them all be in flight at once.
+    const config: Config = { url: `http://127.0.0.1:${port}/v1/traces`, concurrencyLimit: 1000, ...(gzip ? { compression: 'gzip' as NonNullable<Config['compression']> } : {}) };
     return new ExportingService(new ProtoExporter(config));
   }
 
   static grpc(port: number): ExportingService {
-    return new ExportingService(new GrpcExporter({ url: `http://127.0.0.1:${port}` }));
+    return new ExportingService(new GrpcExporter({ url: `http://127.0.0.1:${port}`, concurrencyLimit: 1000 }));
   }
 
   /** Resolves once every span's export ended (the exporter retries on connection refused); see `failures`. */

@@ -11,6 +11,8 @@ import { encodeBatchParts, encodeHello, FeedBatch, FeedHello, FeedSubscribe, Fra
 
 /** A subscriber that falls this far behind loses batches (counted) instead of growing the owner's memory. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
+/** What a new owner keeps for subscribers still on their way (see `replayMs`). */
+const MAX_REPLAY_BYTES = 64 * 1024 * 1024;
 /** Subscribers send one small SUBSCRIBE frame; nothing bigger is expected from them. */
 const MAX_SUBSCRIBER_FRAME = 64 * 1024;
 
@@ -25,25 +27,44 @@ export class FeedServer {
   private readonly subscribers = new Set<Subscriber>();
   /** Batches not written to a subscriber that lagged too far behind. */
   droppedBatches = 0;
+  /** Bodies accepted since listening, while the replay window is open; undefined once it closed (or overflowed). */
+  private replay: { parts: [Buffer, Uint8Array][]; bytes: number } | undefined;
+  private replayTimer: NodeJS.Timeout | undefined;
   private readonly changeEmitter = new Emitter<readonly FeedSubscribe[]>();
   /** The subscribers changed (one joined or left). */
   readonly onDidChangeSubscribers = this.changeEmitter.event;
 
+  private hello: Omit<FeedHello, 'product' | 'protocol'> | undefined;
+
+  /**
+   * For `replayMs` from construction (made before the port is bound), accepted bodies are also kept and replayed to
+   * each process that subscribes in that time. A takeover is a race: the exporters' retries can reach the new owner
+   * before its feed listens or before the other processes have re-subscribed, and those must not miss them.
+   * Windows starting together gain the same way.
+   */
   constructor(
     private readonly socketPath: string,
-    private readonly hello: Omit<FeedHello, 'product' | 'protocol'>,
-  ) {}
+    replayMs = 0,
+  ) {
+    if (replayMs > 0) {
+      this.replay = { parts: [], bytes: 0 };
+      this.replayTimer = setTimeout(() => (this.replay = undefined), replayMs);
+      this.replayTimer.unref();
+    }
+  }
 
-  /** True while someone wants batches: the owner copies request bodies only then. */
-  get hasSubscribers(): boolean {
-    return this.subscribers.size > 0;
+  /** True while bodies are wanted (a subscriber, or the replay window): the owner copies request bodies only then. */
+  get wantsBodies(): boolean {
+    return this.subscribers.size > 0 || this.replay !== undefined;
   }
 
   get subscriberList(): FeedSubscribe[] {
     return [...this.subscribers].map((subscriber) => subscriber.info);
   }
 
-  async listen(): Promise<void> {
+  /** Starts serving, saying `hello` to each connection. */
+  async listen(hello: Omit<FeedHello, 'product' | 'protocol'>): Promise<void> {
+    this.hello = hello;
     if (process.platform !== 'win32') {
       // The folder only this user can enter: nobody else connects, nobody else plants a socket there.
       await fs.mkdir(path.dirname(this.socketPath), { recursive: true, mode: 0o700 });
@@ -67,10 +88,17 @@ export class FeedServer {
 
   /** Writes one accepted body to every subscriber. Never throws: a broken subscriber is only dropped. */
   forward(batch: FeedBatch): void {
-    if (this.subscribers.size === 0) {
+    if (!this.wantsBodies) {
       return;
     }
     const [head, body] = encodeBatchParts(batch);
+    if (this.replay) {
+      this.replay.bytes += body.byteLength;
+      this.replay.parts.push([head, body]);
+      if (this.replay.bytes > MAX_REPLAY_BYTES) {
+        this.closeReplay();
+      }
+    }
     for (const subscriber of this.subscribers) {
       if (subscriber.socket.writableLength > MAX_BACKLOG_BYTES) {
         this.droppedBatches++;
@@ -85,6 +113,7 @@ export class FeedServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.closeReplay();
     if (!server) {
       return;
     }
@@ -95,6 +124,11 @@ export class FeedServer {
     }
     await closed;
     this.changeEmitter.dispose();
+  }
+
+  private closeReplay(): void {
+    clearTimeout(this.replayTimer);
+    this.replay = undefined;
   }
 
   private accept(socket: net.Socket): void {
@@ -113,6 +147,10 @@ export class FeedServer {
         for (const frame of reader.push(chunk)) {
           if (frame.type === FrameType.subscribe && !subscriber) {
             subscriber = { socket, info: parseSubscribe(frame.payload) };
+            for (const [head, body] of this.replay?.parts ?? []) {
+              socket.write(head);
+              socket.write(body);
+            }
             this.subscribers.add(subscriber);
             this.changeEmitter.fire(this.subscriberList);
           }
@@ -121,7 +159,9 @@ export class FeedServer {
         socket.destroy();
       }
     });
-    socket.write(encodeHello(this.hello));
+    if (this.hello) {
+      socket.write(encodeHello(this.hello));
+    }
   }
 }
 

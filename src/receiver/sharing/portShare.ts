@@ -34,6 +34,8 @@ export interface PortShareOptions {
   /** While the port is taken and no feed answers yet (an owner starting, or stopping), tries this often (default 40). */
   attempts?: number;
   retryDelayMs?: number;
+  /** How long a new owner replays what it accepted to processes that subscribe late (default 10 s; see FeedServer). */
+  replayMs?: number;
 }
 
 export type ShareRole =
@@ -70,6 +72,9 @@ export class PortHeldByOtherProgramError extends PortInUseError {
     this.message = `${host}:${port} is held by another program (not a Span Lens receiver: ${reason})`;
   }
 }
+
+/** Longer than a subscriber's attempts to re-subscribe after a takeover (40 × 100 ms by default) take. */
+const DEFAULT_REPLAY_MS = 10_000;
 
 /** Feed bodies decoded at once; the rest wait, and past a backlog the feed is paused so the owner holds them. */
 const FEED_DECODES_IN_FLIGHT = 2;
@@ -156,14 +161,21 @@ export class PortShare {
       if (this.stopped) {
         return;
       }
+      // Made before binding: what the receivers accept from their first request on is kept for the subscribers.
+      const server = httpPort === 0 ? undefined : this.prepareFeed();
+      let bound: { grpcPort: number | null } | undefined;
       try {
-        const { grpcPort } = await this.options.bind();
-        await this.becomeOwner(grpcPort);
-        return;
+        bound = await this.options.bind();
       } catch (error) {
+        this.options.pool.setTap(undefined);
+        await server?.close();
         if (!(error instanceof PortInUseError) || httpPort === 0) {
           throw error;
         }
+      }
+      if (bound) {
+        await this.becomeOwner(bound.grpcPort, server);
+        return;
       }
       try {
         const client = await FeedClient.connect(this.socketPath, this.options.maxBodyBytes);
@@ -190,28 +202,35 @@ export class PortShare {
     }
   }
 
-  private async becomeOwner(grpcPort: number | null): Promise<void> {
+  /** A feed server not yet listening, already tapping the pool (its replay buffer fills from now on). */
+  private prepareFeed(): FeedServer {
+    const server = new FeedServer(this.socketPath, this.options.replayMs ?? DEFAULT_REPLAY_MS);
+    this.options.pool.setTap({
+      get wanted() {
+        return server.wantsBodies;
+      },
+      forward: (batch) => server.forward(batch),
+    });
+    return server;
+  }
+
+  private async becomeOwner(grpcPort: number | null, server: FeedServer | undefined): Promise<void> {
     const { host, httpPort, pool, label } = this.options;
-    if (httpPort === 0) {
+    if (!server) {
       this.setRole({ kind: 'owner', subscribers: [], grpcPort, feed: false });
       return;
     }
-    const server = new FeedServer(this.socketPath, { pid: process.pid, label, host, httpPort, grpcPort });
     try {
-      await server.listen();
+      await server.listen({ pid: process.pid, label, host, httpPort, grpcPort });
     } catch (error) {
       // Receiving still works; only other windows cannot share this port.
+      pool.setTap(undefined);
+      await server.close();
       this.problemEmitter.fire(`cannot serve the feed for other Span Lens windows on ${this.socketPath}: ${String(error)}`);
       this.setRole({ kind: 'owner', subscribers: [], grpcPort, feed: false });
       return;
     }
     this.server = server;
-    pool.setTap({
-      get wanted() {
-        return server.hasSubscribers;
-      },
-      forward: (batch) => server.forward(batch),
-    });
     server.onDidChangeSubscribers((subscribers) => {
       if (this.server === server) {
         this.setRole({ kind: 'owner', subscribers: [...subscribers], grpcPort, feed: true });
