@@ -3,13 +3,18 @@
  * setting on), restarts them when their settings change, feeds received spans to the store, and says clearly when one
  * cannot listen. HTTP is the receiver the rest of the extension talks about (`address`, debug injection); gRPC runs
  * beside it with its own state, and its failure to bind never stops HTTP.
+ *
+ * Many windows, one port: the first window to bind owns the port(s) and forwards every accepted request body to the
+ * other Span Lens windows over a local socket (PortShare); a window that finds the port held by Span Lens subscribes
+ * instead of failing, and takes the port over when the owner closes. Only a holder that is not Span Lens is
+ * reported as "port in use".
  */
 import * as vscode from 'vscode';
 import { Span, SpanStore } from '../core/model';
-import { DecodePool } from '../receiver/decodePool';
 import { OtlpGrpcReceiver } from '../receiver/grpcReceiver';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
+import { ForwardingDecodePool, PortHeldByOtherProgramError, PortShare, ShareRole } from '../receiver/sharing';
 import { COMMANDS } from './commandIds';
 import { Logger } from './logger';
 import { findFreePort, isPortFree, parsePort } from './portProbe';
@@ -18,7 +23,16 @@ import { Settings } from './settings';
 
 export type ReceiverState =
   | { kind: 'starting'; host: string; port: number }
-  | { kind: 'running'; host: string; port: number; endpoint: string }
+  | {
+      kind: 'running';
+      host: string;
+      port: number;
+      endpoint: string;
+      /** Set while another Span Lens process owns the port and forwards its spans here. */
+      sharedFrom?: { pid: number; label: string };
+      /** While this window owns the port: the other Span Lens processes it forwards to. */
+      sharedWith?: { pid: number; label: string }[];
+    }
   | { kind: 'stopped'; reason: 'user' | 'disabled' | 'untrusted' }
   | { kind: 'portInUse'; host: string; port: number }
   | { kind: 'failed'; host: string; port: number; message: string };
@@ -34,10 +48,12 @@ export type GrpcReceiverState =
 const RUNNING_CONTEXT_KEY = 'spanLens.receiverRunning';
 
 export class ReceiverController implements vscode.Disposable {
+  /** The HTTP receiver; it listens only while this window owns the port (`share.role` is owner). */
   private receiver: OtlpHttpReceiver | undefined;
   private grpcReceiver: OtlpGrpcReceiver | undefined;
-  /** One decode pool for both receivers, so the editor spends one worker thread whichever way spans come. */
-  private pool: DecodePool | undefined;
+  private share: PortShare | undefined;
+  /** One decode pool for both receivers and the feed, so the editor spends one worker thread whichever way spans come. */
+  private pool: ForwardingDecodePool | undefined;
   private current: ReceiverState = { kind: 'stopped', reason: 'user' };
   private grpcCurrent: GrpcReceiverState = { kind: 'off', reason: 'httpNotRunning' };
   /** Start/stop/restart run one at a time, in the order asked. */
@@ -125,22 +141,16 @@ export class ReceiverController implements vscode.Disposable {
     return this.current.kind === 'running' || this.current.kind === 'starting';
   }
 
-  /** `host:port` while listening, e.g. `127.0.0.1:4318` (IPv6 hosts in brackets). */
+  /** `host:port` while receiving, e.g. `127.0.0.1:4318` (IPv6 hosts in brackets); the owner's when shared. */
   get address(): string | undefined {
-    const bound = this.receiver?.address;
-    if (!bound || this.current.kind !== 'running') {
-      return undefined;
-    }
-    return `${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
+    const bound = this.receivingAddress();
+    return bound && `${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
   }
 
   /** The value for OTEL_EXPORTER_OTLP_ENDPOINT; a wildcard bind is reached through loopback. */
   get endpoint(): string | undefined {
-    const bound = this.receiver?.address;
-    if (!bound || this.current.kind !== 'running') {
-      return undefined;
-    }
-    return loopbackEndpoint(bound);
+    const bound = this.receivingAddress();
+    return bound && loopbackEndpoint(bound);
   }
 
   /** The OTLP/gRPC endpoint (with OTEL_EXPORTER_OTLP_PROTOCOL=grpc) while it listens. */
@@ -148,9 +158,9 @@ export class ReceiverController implements vscode.Disposable {
     return this.grpcCurrent.kind === 'running' ? this.grpcCurrent.endpoint : undefined;
   }
 
-  /** Spans the receivers accepted since they last started. */
+  /** Spans the receivers accepted (or the owner's feed brought) since they last started. */
   get spansReceived(): number {
-    return (this.receiver?.counters.spans ?? 0) + (this.grpcReceiver?.counters.spans ?? 0);
+    return (this.receiver?.counters.spans ?? 0) + (this.grpcReceiver?.counters.spans ?? 0) + (this.share?.counters.spansFromFeed ?? 0);
   }
 
   /** Requests (HTTP) and calls (gRPC) answered with an error. */
@@ -225,20 +235,40 @@ export class ReceiverController implements vscode.Disposable {
 
   /** Stops the receivers and waits for them (deactivate awaits this so the ports are free when the host goes). */
   shutdown(): Promise<void> {
-    return this.enqueue(async () => {
-      const receiver = this.receiver;
-      this.receiver = undefined;
-      await this.doStopGrpc();
-      if (receiver) {
-        await receiver.stop();
-        receiver.dispose();
-      }
-      await this.closePool();
-    });
+    return this.enqueue(() => this.release());
   }
 
   private boundPort(): number | undefined {
-    return this.current.kind === 'running' ? this.receiver?.address?.port : undefined;
+    return this.current.kind === 'running' ? this.receivingAddress()?.port : undefined;
+  }
+
+  /** Where exporters send: our own bound address, or the owner's while shared. */
+  private receivingAddress(): { host: string; port: number } | undefined {
+    if (this.current.kind !== 'running') {
+      return undefined;
+    }
+    return this.current.sharedFrom ? { host: this.current.host, port: this.current.port } : this.receiver?.address;
+  }
+
+  /**
+   * Receivers first (the port is then free for a subscribing window to take over, and bodies still in flight are
+   * forwarded), then the feed, then the pool.
+   */
+  private async release(): Promise<void> {
+    const receiver = this.receiver;
+    this.receiver = undefined;
+    await this.doStopGrpc();
+    if (receiver) {
+      await receiver.stop();
+      receiver.dispose();
+    }
+    const share = this.share;
+    this.share = undefined;
+    if (share) {
+      await share.stop();
+      share.dispose();
+    }
+    await this.closePool();
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {
@@ -250,13 +280,13 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    if (this.receiver) {
+    if (this.receiver || this.share) {
       return;
     }
     const { host, httpPort, maxBodyBytes, corsAllowedOrigins, apiKey } = this.settings.current.receiver;
     this.setState({ kind: 'starting', host, port: httpPort });
-    this.pool ??= new DecodePool({ workers: 1 });
-    const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000, pool: this.pool, corsAllowedOrigins, apiKey });
+    const pool = (this.pool ??= new ForwardingDecodePool({ workers: 1 }));
+    const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000, pool, corsAllowedOrigins, apiKey });
     const listeners = [
       receiver.onSpans((batch) => this.accept(batch.spans, batch.services, `OTLP/HTTP ${batch.encoding}${batch.gzip ? ', gzip' : ''}`)),
       receiver.onRequestFailed((failure) => {
@@ -266,26 +296,104 @@ export class ReceiverController implements vscode.Disposable {
         this.logger.error('Storing received spans failed:', error);
       }),
     ];
+    const share = new PortShare({
+      host,
+      httpPort,
+      pool,
+      maxBodyBytes,
+      label: `VS Code window (${vscode.workspace.name ?? 'no folder'})`,
+      // Called again by a takeover, outside the start/stop queue: the owner went away and this window binds.
+      bind: async () => {
+        await receiver.start();
+        this.receiver = receiver;
+        await this.doStartGrpc();
+        return { grpcPort: this.grpcReceiver?.address?.port ?? null };
+      },
+    });
+    share.onSpans((batch) => this.accept(batch.spans, batch.services, `shared from pid ${batch.ownerPid}`));
+    share.onProblem((message) => this.logger.warn(`Port sharing: ${message}`));
+    let previous: ShareRole = share.role;
+    share.onDidChangeRole((role) => {
+      if (this.share === share) {
+        this.applyShareRole(share, receiver, previous, role);
+      }
+      previous = role;
+    });
+    this.share = share;
     try {
-      await receiver.start();
+      await share.start();
     } catch (error) {
       listeners.forEach((listener) => listener.dispose());
+      this.share = undefined;
+      this.receiver = undefined;
+      await receiver.stop();
       receiver.dispose();
+      await this.doStopGrpc();
+      share.dispose();
       await this.closePool();
       this.reportStartFailure(error, host, httpPort);
       return;
     }
+    // A subscriber does not bind: the receiver object waits for a takeover.
     this.receiver = receiver;
-    const endpoint = receiver.endpoint ?? `http://${host}:${httpPort}`;
-    this.setState({ kind: 'running', host, port: receiver.address?.port ?? httpPort, endpoint });
-    this.logger.info(`Receiver listening on ${endpoint} (POST /v1/traces, protobuf or JSON).`);
-    await this.doStartGrpc();
+  }
+
+  /** The port's owner or a subscriber to its feed: the state, the log, and the gRPC line follow. */
+  private applyShareRole(share: PortShare, receiver: OtlpHttpReceiver, previous: ShareRole, role: ShareRole): void {
+    const { host, httpPort } = this.settings.current.receiver;
+    const others = (list: { pid: number; label: string }[]): { pid: number; label: string }[] => list.map(({ pid, label }) => ({ pid, label }));
+    switch (role.kind) {
+      case 'owner': {
+        const endpoint = receiver.endpoint ?? `http://${host}:${httpPort}`;
+        this.setState({ kind: 'running', host, port: receiver.address?.port ?? httpPort, endpoint, sharedWith: others(role.subscribers) });
+        if (previous.kind === 'subscriber') {
+          this.logger.info(`The Span Lens window that owned ${host}:${httpPort} (pid ${previous.owner.pid}) went away: this window took the port over.`);
+        }
+        if (previous.kind !== 'owner') {
+          this.logger.info(`Receiver listening on ${endpoint} (POST /v1/traces, protobuf or JSON).`);
+        } else if (previous.subscribers.length !== role.subscribers.length) {
+          this.logger.info(
+            role.subscribers.length === 0
+              ? 'No other Span Lens window shares this receiver now.'
+              : `Sharing this receiver with ${role.subscribers.map((s) => `${s.label} (pid ${s.pid})`).join(', ')}.`,
+          );
+        }
+        return;
+      }
+      case 'subscriber': {
+        const owner = role.owner;
+        const endpoint = loopbackEndpoint({ host: owner.host, port: owner.httpPort });
+        this.setState({ kind: 'running', host: owner.host, port: owner.httpPort, endpoint, sharedFrom: { pid: owner.pid, label: owner.label } });
+        this.setGrpcState(
+          owner.grpcPort === null
+            ? { kind: 'off', reason: 'httpNotRunning' }
+            : { kind: 'running', host: owner.host, port: owner.grpcPort, endpoint: loopbackEndpoint({ host: owner.host, port: owner.grpcPort }) },
+        );
+        this.logger.info(
+          `${host}:${httpPort} is owned by another Span Lens window, ${owner.label} (pid ${owner.pid}): it forwards every span it receives to this window. If it closes, this window takes over.`,
+        );
+        return;
+      }
+      case 'lost':
+        // The owner went away and the port went to a program that is not Span Lens (or could not be bound).
+        void this.enqueue(async () => {
+          if (this.share !== share) {
+            return;
+          }
+          await this.release();
+          this.reportStartFailure(role.error, host, httpPort);
+        });
+        return;
+      case 'idle':
+        return;
+    }
   }
 
   /** Starts gRPC beside a running HTTP receiver; a failure is reported on its own and leaves HTTP running. */
   private async doStartGrpc(): Promise<void> {
     const { host, grpcEnabled, grpcPort, maxBodyBytes, apiKey } = this.settings.current.receiver;
-    if (this.grpcReceiver || !this.receiver || !this.pool) {
+    // A window that subscribes to another's feed binds nothing: the owner holds gRPC too.
+    if (this.grpcReceiver || !this.receiver?.listening || !this.pool) {
       return;
     }
     if (!grpcEnabled) {
@@ -340,15 +448,11 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   private async doStop(reason: 'user' | 'disabled'): Promise<void> {
-    const receiver = this.receiver;
-    this.receiver = undefined;
-    await this.doStopGrpc();
-    if (receiver) {
-      await receiver.stop();
-      receiver.dispose();
+    const active = this.receiver !== undefined || this.share !== undefined;
+    await this.release();
+    if (active) {
       this.logger.info('Receiver stopped.');
     }
-    await this.closePool();
     this.setState({ kind: 'stopped', reason });
   }
 
@@ -382,8 +486,10 @@ export class ReceiverController implements vscode.Disposable {
   private reportStartFailure(error: unknown, host: string, port: number): void {
     if (error instanceof PortInUseError) {
       this.setState({ kind: 'portInUse', host, port });
-      const message = `Span Lens could not listen on ${host}:${port}: the port is in use.`;
-      this.logger.error(`${message} Another program (or another VS Code window running Span Lens) holds it.`);
+      // Another Span Lens would have been shared with: the holder is another program.
+      const message = `Span Lens could not listen on ${host}:${port}: the port is held by another program (not Span Lens).`;
+      const detail = error instanceof PortHeldByOtherProgramError ? error.reason : error.message;
+      this.logger.error(`${message} (${detail}) Choose another port, or stop that program (e.g. an OpenTelemetry Collector).`);
       void vscode.window.showErrorMessage(message, 'Use Another Port', 'Show Log').then((choice) => {
         if (choice === 'Use Another Port') {
           void vscode.commands.executeCommand(COMMANDS.useAnotherPort);

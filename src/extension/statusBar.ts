@@ -82,7 +82,10 @@ export class StatusBar implements vscode.Disposable {
 
     switch (state.kind) {
       case 'running': {
-        const parts = [`$(pulse) ${this.controller.address ?? `${state.host}:${state.port}`}`, `${formatCount(totals.spansReceived)} spans`];
+        const where = this.controller.address ?? `${state.host}:${state.port}`;
+        const parts = state.sharedFrom
+          ? [`$(radio-tower) ${where} shared from pid ${state.sharedFrom.pid}`, `${formatCount(totals.spansReceived)} spans`]
+          : [`$(pulse) ${where}`, `${formatCount(totals.spansReceived)} spans`];
         if (rate > 0) {
           parts.push(`${formatRate(rate)}/s`);
         }
@@ -90,6 +93,16 @@ export class StatusBar implements vscode.Disposable {
           parts.push(`${formatCount(totals.evictedSpans)} evicted`);
         }
         this.item.text = parts.join(' · ');
+        if (state.sharedFrom) {
+          tooltip.appendMarkdown('Shared port: ');
+          tooltip.appendText(
+            `${where} is owned by another Span Lens window, ${state.sharedFrom.label} (pid ${state.sharedFrom.pid}), which forwards every span it receives to this window. If it closes, this window takes the port over.`,
+          );
+          tooltip.appendMarkdown('\n\n');
+        } else if (state.sharedWith && state.sharedWith.length > 0) {
+          tooltip.appendText(`Shared with ${plural(state.sharedWith.length, 'other Span Lens window')}: ${state.sharedWith.map((other) => `${other.label} (pid ${other.pid})`).join(', ')}`);
+          tooltip.appendMarkdown('\n\n');
+        }
         tooltip.appendMarkdown(`Receiving OTLP/HTTP on \`${state.endpoint}/v1/traces\`\n\n`);
         tooltip.appendMarkdown(`Set \`OTEL_EXPORTER_OTLP_ENDPOINT=${this.controller.endpoint ?? state.endpoint}\` in your service.\n\n`);
         this.renderGrpc(tooltip);
@@ -102,7 +115,7 @@ export class StatusBar implements vscode.Disposable {
       case 'portInUse':
         this.item.text = `$(error) Span Lens: port ${state.port} in use`;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-        tooltip.appendMarkdown(`Could not listen on ${state.host}:${state.port}: the port is in use. Click to use another port.\n\n`);
+        tooltip.appendMarkdown(`Could not listen on ${state.host}:${state.port}: the port is held by another program (not Span Lens). Click to use another port.\n\n`);
         break;
       case 'failed':
         this.item.text = `$(error) Span Lens: receiver failed`;
