@@ -79,7 +79,7 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   let grpcListened = false;
   const cannotListen = (error: unknown, port: number, flag: string): string =>
     error instanceof PortHeldByOtherProgramError
-      ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is held by another program, not Span Lens (${error.reason}); try ${flag}`
+      ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another program, not Span Lens (${error.reason}); try ${flag}`
       : error instanceof PortInUseError
         ? `spanlens: cannot listen on ${error.host}:${error.port}: the port is in use by another process (try ${flag})`
         : `spanlens: cannot listen on ${options.host}:${port}: ${String(error)}`;

@@ -115,7 +115,7 @@ describe('spanlens receive: many processes, one port', function () {
       const instance = start('blocked', port, await freePort());
       const code = await instance.run.exited;
       assert.equal(code, 1);
-      assert.match(instance.run.stderr(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is held by another program, not Span Lens \\(no Span Lens feed answers.*\\); try --http-port`));
+      assert.match(instance.run.stderr(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use by another program, not Span Lens \\(no Span Lens feed answers.*\\); try --http-port`));
     } finally {
       await new Promise<void>((resolve) => holder.close(() => resolve()));
     }

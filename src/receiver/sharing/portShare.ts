@@ -31,7 +31,7 @@ export interface PortShareOptions {
   bind(): Promise<{ grpcPort: number | null }>;
   /** Default: derived from host and port (see feedPath). */
   socketPath?: string;
-  /** While the port is taken and no feed answers yet (an owner starting, or stopping), tries this often (default 40). */
+  /** While the port is taken and no feed answers yet (an owner starting, or stopping), tries this often (default 30). */
   attempts?: number;
   retryDelayMs?: number;
   /** How long a new owner replays what it accepted to processes that subscribe late (default 10 s; see FeedServer). */
@@ -73,7 +73,7 @@ export class PortHeldByOtherProgramError extends PortInUseError {
   }
 }
 
-/** Longer than a subscriber's attempts to re-subscribe after a takeover (40 × 100 ms by default) take. */
+/** Longer than a subscriber's attempts to re-subscribe after a takeover (30 × 100 ms by default) take. */
 const DEFAULT_REPLAY_MS = 10_000;
 
 /** Feed bodies decoded at once; the rest wait, and past a backlog the feed is paused so the owner holds them. */
@@ -155,7 +155,7 @@ export class PortShare {
 
   private async acquire(): Promise<void> {
     const { host, httpPort } = this.options;
-    const attempts = this.options.attempts ?? 40;
+    const attempts = this.options.attempts ?? 30;
     let lastReason = 'nothing answered';
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) {
