@@ -143,6 +143,22 @@ describe('port sharing: PortShare with real receivers and a real exporter', func
     }
   });
 
+  it('a feed folder that other users can enter is not trusted', async () => {
+    const port = await freePort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    const open = path.join(socketDir, 'open');
+    await fs.mkdir(open);
+    await fs.chmod(open, 0o755);
+    const made = instance('z', port, path.join(open, 'feed.sock'), 3);
+    running.push(made);
+    try {
+      await assert.rejects(made.share.start(), (error: unknown) => error instanceof PortHeldByOtherProgramError && /not a private folder/.test(error.reason));
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+  });
+
   it('something answering on the feed socket that is not Span Lens is not subscribed to', async () => {
     const port = await freePort();
     const holder = net.createServer();

@@ -3,7 +3,9 @@
  * Span Lens, and which ports it serves), then subscribe and receive every accepted request body as a batch.
  */
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { Emitter } from '../../core/util/emitter';
+import { ensurePrivateDirectory } from './feedPath';
 import { decodeBatch, encodeSubscribe, FeedBatch, FeedHello, FeedProtocolError, FeedSubscribe, FrameReader, FrameType, parseHello } from './feedProtocol';
 
 /** How long a connected feed may take to say hello before it is judged not to be Span Lens. */
@@ -40,7 +42,14 @@ export class FeedClient {
    * Connects and reads the hello. Rejects with FeedUnavailableError when nothing answers on the socket, and with
    * FeedProtocolError when something answers that is not a Span Lens feed of this protocol version.
    */
-  static connect(socketPath: string, maxBatchBytes: number): Promise<FeedClient> {
+  static async connect(socketPath: string, maxBatchBytes: number): Promise<FeedClient> {
+    try {
+      await ensurePrivateDirectory(path.dirname(socketPath), false);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // No folder yet: no owner has served a feed. Not private: whatever answers there is not to be trusted.
+      throw code === 'ENOENT' ? new FeedUnavailableError(`${socketPath}: ENOENT`) : new FeedProtocolError(String((error as Error).message));
+    }
     return new Promise<FeedClient>((resolve, reject) => {
       const socket = net.connect(socketPath);
       // The frame limit leaves room for the flags byte and a little slack over the receiver's own body limit.

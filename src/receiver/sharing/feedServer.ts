@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Emitter } from '../../core/util/emitter';
+import { ensurePrivateDirectory } from './feedPath';
 import { encodeBatchParts, encodeHello, FeedBatch, FeedHello, FeedSubscribe, FrameReader, FrameType, parseSubscribe } from './feedProtocol';
 
 /** A subscriber that falls this far behind loses batches (counted) instead of growing the owner's memory. */
@@ -65,10 +66,8 @@ export class FeedServer {
   /** Starts serving, saying `hello` to each connection. */
   async listen(hello: Omit<FeedHello, 'product' | 'protocol'>): Promise<void> {
     this.hello = hello;
-    if (process.platform !== 'win32') {
-      // The folder only this user can enter: nobody else connects, nobody else plants a socket there.
-      await fs.mkdir(path.dirname(this.socketPath), { recursive: true, mode: 0o700 });
-    }
+    // The folder only this user can enter: nobody else connects, nobody else plants a socket there.
+    await ensurePrivateDirectory(path.dirname(this.socketPath), true);
     await removeStaleSocket(this.socketPath);
     const server = net.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
