@@ -76,8 +76,11 @@ describe('spanlens receive: many processes, one port', function () {
     a.run.child.kill('SIGKILL');
     await a.run.exited;
     // Sent at once: the first attempts meet a closed port, the exporter retries until the new owner listens.
+    const killedAt = performance.now();
     await http.send(names('http-after', 30));
     assert.deepEqual(http.failures, []);
+    // Reported, not asserted: how long the service's exports waited for the takeover (its retry backoff included).
+    console.log(`      takeover gap: the exports sent right after SIGKILL completed ${Math.round(performance.now() - killedAt)} ms later`);
     await until(
       () => [b, c].some((instance) => /took the port over/.test(instance.run.stderr())),
       () => `a takeover:\n${b.run.stderr()}\n${c.run.stderr()}`,

@@ -13,7 +13,7 @@ import { encodeBatchParts, encodeHello, FeedBatch, FeedHello, FeedSubscribe, Fra
 /** A subscriber that falls this far behind loses batches (counted) instead of growing the owner's memory. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 /** What a new owner keeps for subscribers still on their way (see `replayMs`). */
-const MAX_REPLAY_BYTES = 64 * 1024 * 1024;
+const MAX_REPLAY_BYTES = 16 * 1024 * 1024;
 /** Subscribers send one small SUBSCRIBE frame; nothing bigger is expected from them. */
 const MAX_SUBSCRIBER_FRAME = 64 * 1024;
 
