@@ -24,7 +24,7 @@ interface Instance {
 
 let socketDir: string;
 
-function instance(name: string, port: number, socketPath: string, attempts = 40): Instance {
+function instance(name: string, port: number, socketPath: string, attempts = 40, replayMs?: number): Instance {
   const pool = new ForwardingDecodePool({ workers: 1 });
   const receiver = new OtlpHttpReceiver({ port, pool, stopGraceMs: 500 });
   const share = new PortShare({
@@ -36,6 +36,7 @@ function instance(name: string, port: number, socketPath: string, attempts = 40)
     socketPath,
     attempts,
     retryDelayMs: 25,
+    replayMs,
     bind: async () => {
       await receiver.start();
       return { grpcPort: null };
@@ -121,6 +122,32 @@ describe('port sharing: PortShare with real receivers and a real exporter', func
     }
     await service.shutdown();
     await gzipped.shutdown();
+  });
+
+  it('a process that subscribes soon after the owner started gets what the owner accepted before (takeover race); later, only new spans', async () => {
+    for (const replayMs of [undefined, 0]) {
+      const port = await freePort();
+      const socketPath = path.join(socketDir, `late-${String(replayMs)}.sock`);
+      const owner = instance('owner', port, socketPath, 40, replayMs);
+      const late = instance('late', port, socketPath, 40, replayMs);
+      running.push(owner, late);
+      await owner.share.start();
+      const service = ExportingService.proto(port);
+      await service.send(names('early', 12));
+      assert.equal(owner.seen.length, 12);
+      assert.equal((await late.share.start()).kind, 'subscriber');
+      await service.send(names('live', 5));
+      await until(() => hasAll(late, names('live', 5)), () => `late has ${late.seen.join(',')}`);
+      await service.shutdown();
+      if (replayMs === undefined) {
+        // Default window: the early bodies were kept and replayed to it, in the owner's order, before the live ones.
+        assert.deepEqual(late.seen, owner.seen);
+      } else {
+        assert.deepEqual(late.seen, owner.seen.slice(12));
+        assert.deepEqual([...late.seen].sort(), names('live', 5).sort());
+      }
+      await Promise.all(running.splice(0).map(stopInstance));
+    }
   });
 
   it('a port held by a plain TCP server is reported as held by another program', async () => {
