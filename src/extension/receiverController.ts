@@ -86,7 +86,8 @@ export class ReceiverController implements vscode.Disposable {
             void this.restart();
           }
         } else if (before.grpcEnabled !== after.grpcEnabled || before.grpcPort !== after.grpcPort) {
-          if (this.isActive) {
+          // A window subscribed to another's feed holds no port: the new gRPC settings apply if it takes over.
+          if (this.isActive && this.receiver?.listening) {
             void this.enqueue(async () => {
               await this.doStopGrpc();
               await this.doStartGrpc();
