@@ -6,6 +6,7 @@
  * SPANLENS_PEER_SECONDS (15) of load from telemetrygen when scripts/bench-peers-setup.sh installed it, otherwise from
  * our own generator (SPANLENS_PEER_LOAD=own|telemetrygen to choose). Spans/s counts only spans the receiver
  * acknowledged (own generator) or counted itself (telemetrygen: Span Lens's report, the collectors' metrics).
+ * Each run starts with SPANLENS_PEER_WARMUP_SECONDS (2) of our load, not counted.
  * Memory per stored span is the growth of the receiver's resident set over the run divided by the spans it keeps
  * (both stores are capped at the same 1,024,000 spans); the Collector keeps none.
  *
@@ -30,6 +31,8 @@ const DURATION_MS = Number(process.env.SPANLENS_PEER_SECONDS ?? 15) * 1000;
 const PROTOCOLS = (process.env.SPANLENS_PEER_PROTOCOLS ?? 'http,grpc').split(',').filter((p): p is Protocol => p === 'http' || p === 'grpc');
 const CONNECTIONS = Number(process.env.SPANLENS_PEER_CONNECTIONS ?? 4);
 const TELEMETRYGEN_PROCESSES = Number(process.env.SPANLENS_PEER_TELEMETRYGENS ?? 4);
+/** Load before the measured run, uncounted: JIT warm-up, connection set-up, Span Lens's workspace index. */
+const WARMUP_MS = Number(process.env.SPANLENS_PEER_WARMUP_SECONDS ?? 2) * 1000;
 /** Time for a receiver to finish what it queued (Jaeger's batch processor flushes within 200 ms). */
 const DRAIN_MS = 1500;
 const MiB = 1024 * 1024;
@@ -78,7 +81,7 @@ function ensureCliBuilt(): string | undefined {
   return build.status === 0 ? undefined : `npm run build failed (exit ${build.status}); measured the existing dist/cli.js`;
 }
 
-async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKind, template: LoadTemplate | undefined): Promise<Measurement> {
+async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKind, template: LoadTemplate): Promise<Measurement> {
   const base = { receiver: receiver.name, protocol, load };
   let running;
   try {
@@ -90,11 +93,14 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
     await sleep(1000);
     const idleRss = running.process.memory().rss;
     const port = running.ports[protocol];
+    const send = protocol === 'http' ? sendHttp : sendGrpc;
+    // Receivers count cumulatively: the warm-up's spans are taken off their count below.
+    const warmup = await send(template, port, WARMUP_MS, CONNECTIONS);
     let clientAcked: number | undefined;
     let ms: number;
     let loadNote = '';
-    if (load === 'own' && template) {
-      const result = protocol === 'http' ? await sendHttp(template, port, DURATION_MS, CONNECTIONS) : await sendGrpc(template, port, DURATION_MS, CONNECTIONS);
+    if (load === 'own') {
+      const result = await send(template, port, DURATION_MS, CONNECTIONS);
       clientAcked = result.ackedSpans;
       ms = result.ms;
       if (result.failedRequests > 0) {
@@ -110,11 +116,12 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
     await sleep(DRAIN_MS);
     const memory = running.process.memory();
     const counts = await running.stop(await running.countsBeforeStop());
-    const spans = clientAcked ?? counts.accepted;
+    const accepted = counts.accepted === undefined ? undefined : counts.accepted - warmup.ackedSpans;
+    const spans = clientAcked ?? accepted;
     const counted =
       clientAcked === undefined
         ? `counted by the receiver`
-        : `acknowledged ${clientAcked.toLocaleString('en-US')}, receiver counted ${counts.accepted?.toLocaleString('en-US') ?? '?'}`;
+        : `acknowledged ${clientAcked.toLocaleString('en-US')}, receiver counted ${accepted?.toLocaleString('en-US') ?? '?'}`;
     return {
       ...base,
       spansPerSecond: spans === undefined ? undefined : spans / (ms / 1000),
@@ -205,7 +212,7 @@ export async function runPeerBench(): Promise<BenchRow[]> {
   }
   const buildNote = ensureCliBuilt();
   const loads = chooseLoads();
-  const template = loads.includes('own') ? await makeTemplate() : undefined;
+  const template = await makeTemplate();
   const loadLabel = loads
     .map((load) =>
       load === 'telemetrygen'
