@@ -38,3 +38,14 @@ export async function listeningPort(run: CliRun): Promise<number> {
     }
   }
 }
+
+/** Resolves once the CLI says its workspace index is built: spans sent after it map without a later re-map. */
+export async function indexed(run: CliRun): Promise<void> {
+  const pattern = /spanlens: index(ed \d+ files|ing .* failed)/;
+  while (!pattern.test(run.stderr())) {
+    const ended = await Promise.race([run.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 20))]);
+    if (ended) {
+      throw new Error(`the CLI exited before indexing:\n${run.stderr()}`);
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanLensReport } from '../../../src/cli/report';
 import { JSON_TYPE, jsonBody, postTraces, sdkSpans } from '../receiver/otlpTestSupport';
-import { FIXTURE_WORKSPACE, listeningPort, runCli } from './cliProcess';
+import { FIXTURE_WORKSPACE, indexed, listeningPort, runCli } from './cliProcess';
 
 interface SpanPlan {
   name: string;
@@ -105,6 +105,8 @@ describe('spanlens receive', function () {
   it('writes the report to stdout on SIGINT and counts rejected and evicted spans as dropped', async () => {
     const cli = runCli(['receive', '--http-port=0', '--grpc-port=0', `--workspace=${FIXTURE_WORKSPACE}`, '--max-spans', '5']);
     const port = await listeningPort(cli);
+    // Spans past the cap that arrive while indexing would be re-mapped from the 5 retained ones: counts would drop.
+    await indexed(cli);
 
     const spans = await sdkSpans(3, 'ledger', () => ({ 'code.file.path': 'inventory/stock.py', 'code.line.number': 4 }));
     const request = JSON.parse(Buffer.from(jsonBody(spans)).toString()) as { resourceSpans: { scopeSpans: { spans: { spanId: string }[] }[] }[] };
