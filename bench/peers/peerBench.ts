@@ -46,6 +46,8 @@ interface Measurement {
   spansPerSecond?: number;
   peakRss?: number;
   bytesPerStoredSpan?: number;
+  /** The receiver's CPU time per span over the measured run: what it costs, whoever else shares the cores. */
+  cpuMicrosPerSpan?: number;
   note: string;
 }
 
@@ -96,6 +98,7 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
     const send = protocol === 'http' ? sendHttp : sendGrpc;
     // Receivers count cumulatively: the warm-up's spans are taken off their count below.
     const warmup = await send(template, port, WARMUP_MS, CONNECTIONS);
+    const cpuBefore = running.process.cpuSeconds();
     let clientAcked: number | undefined;
     let ms: number;
     let loadNote = '';
@@ -115,6 +118,7 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
     }
     await sleep(DRAIN_MS);
     const memory = running.process.memory();
+    const cpu = running.process.cpuSeconds() - cpuBefore;
     const counts = await running.stop(await running.countsBeforeStop());
     const accepted = counts.accepted === undefined ? undefined : counts.accepted - warmup.ackedSpans;
     const spans = clientAcked ?? accepted;
@@ -127,6 +131,7 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
       spansPerSecond: spans === undefined ? undefined : spans / (ms / 1000),
       peakRss: memory.peakRss,
       bytesPerStoredSpan: counts.stored ? Math.max(0, memory.rss - idleRss) / counts.stored : undefined,
+      cpuMicrosPerSpan: spans ? (cpu * 1e6) / spans : undefined,
       note: `${receiver.version()}; ${counted}${counts.stored ? `, stores ${counts.stored.toLocaleString('en-US')}` : ''}${loadNote}`,
     };
   } catch (error) {
@@ -146,6 +151,9 @@ function toRows(measurements: Measurement[]): BenchRow[] {
     const isSpanLens = m.receiver === 'Span Lens';
     const prefix = `${m.receiver} ${m.protocol} ${loadNames[m.load]}`;
     rows.push({ name: `${prefix} spans/s`, value: m.spansPerSecond ?? NaN, unit: 'spans/s', note: [isSpanLens ? '' : ratio(m.spansPerSecond, sl?.spansPerSecond), m.note].filter(Boolean).join('; ') });
+    if (m.cpuMicrosPerSpan !== undefined) {
+      rows.push({ name: `${prefix} CPU/span`, value: m.cpuMicrosPerSpan, unit: 'µs', note: isSpanLens ? 'receiver process CPU time / spans' : ratio(m.cpuMicrosPerSpan, sl?.cpuMicrosPerSpan) });
+    }
     if (m.peakRss !== undefined) {
       rows.push({ name: `${prefix} peak RSS`, value: m.peakRss / MiB, unit: 'MiB', note: isSpanLens ? undefined : ratio(m.peakRss, sl?.peakRss) });
     }
@@ -165,7 +173,7 @@ function printTable(measurements: Measurement[], load: string): void {
   const fmt = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
   const x = (v: number | undefined, r: number | undefined): string => (v === undefined || !r ? '' : `×${(v / r).toFixed(2)}`);
   console.log(`\nPeers — ${DURATION_MS / 1000} s per receiver, protocol and load; ${load}`);
-  const header = ['receiver', 'proto', 'load', 'spans/s', '×SL', 'peak RSS MiB', '×SL', 'B/stored span', '×SL'];
+  const header = ['receiver', 'proto', 'load', 'spans/s', '×SL', 'CPU µs/span', '×SL', 'peak RSS MiB', '×SL', 'B/stored span', '×SL'];
   const lines = measurements.map((m) => {
     const sl = measurements.find((s) => s.receiver === 'Span Lens' && s.protocol === m.protocol && s.load === m.load);
     return [
@@ -174,6 +182,8 @@ function printTable(measurements: Measurement[], load: string): void {
       loadNames[m.load],
       fmt(m.spansPerSecond),
       x(m.spansPerSecond, sl?.spansPerSecond),
+      fmt(m.cpuMicrosPerSpan, 2),
+      x(m.cpuMicrosPerSpan, sl?.cpuMicrosPerSpan),
       fmt(m.peakRss === undefined ? undefined : m.peakRss / MiB, 1),
       x(m.peakRss, sl?.peakRss),
       fmt(m.bytesPerStoredSpan),

@@ -17,6 +17,14 @@ export function processMemory(pid: number): ProcessMemory {
   return { peakRss: kib('VmHWM'), rss: kib('VmRSS') };
 }
 
+/** CPU time the process has used (user + system, all threads), seconds; /proc counts in clock ticks (100 Hz). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** A port free right now on 127.0.0.1 (the OS picks it; the receiver binds it a moment later). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,6 +92,10 @@ export class ReceiverProcess {
 
   memory(): ProcessMemory {
     return processMemory(this.pid);
+  }
+
+  cpuSeconds(): number {
+    return processCpuSeconds(this.pid);
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves with the exit code. */
