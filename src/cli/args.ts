@@ -14,6 +14,10 @@ export interface ReceiveOptions {
   /** Where the JSON report goes; stdout when absent. */
   report?: string;
   maxSpans: number;
+  /** --cors-origin: browser origins allowed to send over OTLP/HTTP ('*' any); none when absent. */
+  corsAllowedOrigins?: string[];
+  /** From the SPANLENS_API_KEY environment variable (not a flag: flags show in process listings). */
+  apiKey?: string;
 }
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
@@ -53,6 +57,7 @@ Options for receive:
   --grpc-port P      OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 picks a free port); when the default port
                      is taken the receiver carries on with HTTP only, a port given here must bind
   --no-grpc          Do not receive OTLP/gRPC
+  --cors-origin O    Let browser apps from these origins (comma-separated; * for any) send over OTLP/HTTP
   --workspace DIR    Source tree to map spans into (default: the current directory)
   --report FILE      Write the report to FILE instead of stdout
   --max-spans N      Spans kept in memory; oldest traces are evicted beyond it (default ${DEFAULT_MAX_SPANS})
@@ -64,10 +69,13 @@ Options for check:
 
   -h, --help         Show this help
   -v, --version      Show the version
+
+Environment:
+  SPANLENS_API_KEY   When set, receive only requests carrying it (Authorization: Bearer <key> or x-api-key: <key>)
 `;
 
-type ValueOption = '--host' | '--http-port' | '--grpc-port' | '--workspace' | '--report' | '--max-spans';
-const valueOptions = new Set<string>(['--host', '--http-port', '--grpc-port', '--workspace', '--report', '--max-spans']);
+type ValueOption = '--host' | '--http-port' | '--grpc-port' | '--workspace' | '--report' | '--max-spans' | '--cors-origin';
+const valueOptions = new Set<string>(['--host', '--http-port', '--grpc-port', '--workspace', '--report', '--max-spans', '--cors-origin']);
 
 export function parseArgs(argv: readonly string[], cwd: string): Command {
   if (argv.length === 0) {
@@ -128,7 +136,25 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
   if (report !== undefined) {
     options.report = report;
   }
+  const origins = values.get('--cors-origin');
+  if (origins !== undefined) {
+    options.corsAllowedOrigins = corsOrigins(origins);
+  }
   return { kind: 'receive', options };
+}
+
+/** `*`, or origins as browsers send them (`scheme://host[:port]`, no path): a typo would otherwise never match. */
+function corsOrigins(value: string): string[] {
+  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(origin)) {
+      throw new UsageError(`--cors-origin takes origins like http://localhost:5173 (no path), got ${JSON.stringify(origin)}`);
+    }
+  }
+  if (origins.length === 0) {
+    throw new UsageError('--cors-origin needs a value');
+  }
+  return origins;
 }
 
 function parseCheck(rest: readonly string[], cwd: string): CheckOptions {

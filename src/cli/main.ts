@@ -31,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
   let command;
   try {
     command = parseArgs(argv, process.cwd());
+    const apiKey = process.env.SPANLENS_API_KEY?.trim();
+    if (command.kind === 'receive' && apiKey) {
+      command.options.apiKey = apiKey;
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`spanlens: ${error.message}\n\n${USAGE}`);

@@ -51,9 +51,10 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   // One decode pool for both transports: one worker's worth of CPU, whichever way spans come.
   // It also forwards accepted bodies to other Span Lens processes on the same port, when this one owns it.
   const pool = new ForwardingDecodePool({ workers: 1 });
-  const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool });
+  const security = { corsAllowedOrigins: options.corsAllowedOrigins ?? [], apiKey: options.apiKey ?? '' };
+  const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool, ...security });
   const grpcPort = options.grpcPort ?? DEFAULT_GRPC_PORT;
-  const grpcReceiver: OtlpGrpcReceiver | undefined = options.noGrpc ? undefined : new OtlpGrpcReceiver({ host: options.host, port: grpcPort, pool });
+  const grpcReceiver: OtlpGrpcReceiver | undefined = options.noGrpc ? undefined : new OtlpGrpcReceiver({ host: options.host, port: grpcPort, pool, apiKey: security.apiKey });
   // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
   // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
   let indexed = false;

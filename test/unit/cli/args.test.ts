@@ -17,6 +17,14 @@ describe('spanlens argument parsing', () => {
     });
   });
 
+  it('reads CORS origins, comma-separated, and * for any', () => {
+    const command = parseArgs(['receive', '--cors-origin', 'http://localhost:5173, https://app.example:8443'], '/cwd');
+    assert.equal(command.kind, 'receive');
+    assert.deepEqual(command.kind === 'receive' && command.options.corsAllowedOrigins, ['http://localhost:5173', 'https://app.example:8443']);
+    const any = parseArgs(['receive', '--cors-origin=*'], '/cwd');
+    assert.deepEqual(any.kind === 'receive' && any.options.corsAllowedOrigins, ['*']);
+  });
+
   it('recognises help and version wherever they appear', () => {
     assert.deepEqual(parseArgs(['--help'], '/'), { kind: 'help' });
     assert.deepEqual(parseArgs(['receive', '-h'], '/'), { kind: 'help' });
@@ -38,6 +46,9 @@ describe('spanlens argument parsing', () => {
     [['receive', '--max-spans', '0'], /between 1 and/],
     [['receive', '--host', 'a', '--host', 'b'], /given twice/],
     [['receive', 'now'], /unexpected argument now/],
+    [['receive', '--cors-origin', 'http://localhost:5173/app'], /no path/],
+    [['receive', '--cors-origin', 'localhost'], /origins like/],
+    [['receive', '--cors-origin', ' , '], /--cors-origin needs a value/],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${JSON.stringify(argv)}`, () => {

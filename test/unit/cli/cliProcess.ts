@@ -14,8 +14,8 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
-export function runCli(args: string[], cwd = process.cwd()): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: string[], cwd = process.cwd(), env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

@@ -126,6 +126,31 @@ describe('spanlens receive', function () {
     assert.deepEqual(report.locations.map(({ file, line, count }) => ({ file, line, count })), [{ file: 'inventory/stock.py', line: 4, count: 12 }]);
   });
 
+  it('takes the API key from SPANLENS_API_KEY and CORS origins from --cors-origin', async () => {
+    const cli = runCli(['receive', '--http-port=0', '--no-grpc', '--cors-origin', 'http://localhost:5173', `--workspace=${FIXTURE_WORKSPACE}`], process.cwd(), {
+      SPANLENS_API_KEY: 'sesame',
+    });
+    try {
+      const port = await listeningPort(cli);
+      const body = Buffer.from(jsonBody(await sdkSpans(1, 'web', () => ({}))));
+      assert.equal((await postTraces(port, body, JSON_TYPE)).status, 401);
+      assert.equal((await postTraces(port, body, JSON_TYPE, { 'x-api-key': 'wrong' })).status, 401);
+      const accepted = await postTraces(port, body, JSON_TYPE, { 'x-api-key': 'sesame', Origin: 'http://localhost:5173' });
+      assert.equal(accepted.status, 200);
+      assert.equal(accepted.headers['access-control-allow-origin'], 'http://localhost:5173');
+      const foreign = await postTraces(port, body, JSON_TYPE, { Authorization: 'Bearer sesame', Origin: 'http://evil.example' });
+      assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+    } finally {
+      cli.child.kill('SIGINT');
+      await cli.exited;
+    }
+    const report = JSON.parse(cli.stdout()) as SpanLensReport;
+    // The key-less requests stored nothing; the two with the key sent the same span, stored once (CORS only decides
+    // what a browser may read, not what is stored).
+    assert.equal(report.spans, 1);
+    assert.equal(report.services.length, 1);
+  });
+
   it('says so and exits 1 when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
