@@ -299,6 +299,15 @@ class TapeReader {
   }
 }
 
+/**
+ * Most spans have no events, no links and a status without a message: they share these frozen objects instead of
+ * each allocating its own (fewer objects to build, hold and collect). Nothing outside the decoders mutates a
+ * received span; freezing makes an attempt fail loudly rather than change other spans.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+const BARE_STATUSES = [0, 1, 2].map((code) => Object.freeze({ code: code as StatusCode, message: '' }));
+
 /** Builds the spans back from a tape: the same shapes, values and sharing as the decoder's output. */
 export function materializeSpans(transfer: SpanTransfer): Span[] {
   const r = new TapeReader(transfer.tape, transfer.strings);
@@ -335,14 +344,14 @@ export function materializeSpans(transfer: SpanTransfer): Span[] {
     const durationMs = r.next();
     const attributes = r.attributes();
     const eventCount = r.next();
-    const events: SpanEvent[] = [];
+    const events: SpanEvent[] = eventCount === 0 ? NO_EVENTS : [];
     for (let i = 0; i < eventCount; i++) {
       const eventName = r.string();
       const timeUnixMs = r.next();
       events.push({ name: eventName, timeUnixMs, attributes: r.attributes() });
     }
     const linkCount = r.next();
-    const links: SpanLink[] = [];
+    const links: SpanLink[] = linkCount === 0 ? NO_LINKS : [];
     for (let i = 0; i < linkCount; i++) {
       const linkTraceId = r.string();
       const linkSpanId = r.string();
@@ -350,7 +359,8 @@ export function materializeSpans(transfer: SpanTransfer): Span[] {
       links.push({ traceId: linkTraceId, spanId: linkSpanId, traceState: linkTraceState, attributes: r.attributes() });
     }
     const code = r.next() as StatusCode;
-    const status = { code, message: r.string() };
+    const message = r.string();
+    const status = message === '' && code >= 0 && code <= 2 ? BARE_STATUSES[code] : { code, message };
     spans.push({ traceId, spanId, parentSpanId, traceState, name, kind, startTimeUnixMs, durationMs, attributes, events, links, status, resource, scope });
   }
   if (r.at !== transfer.tape.length) {
