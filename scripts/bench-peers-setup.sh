@@ -53,7 +53,7 @@ installed() { # tool version → true when the binary exists and was built at th
 }
 
 # The last meaningful line of a failed build's log, as the reason in the summary.
-reason_from() { grep -v '^\s*$' "$1" | grep -iE 'error|not available|forbidden|not found|cannot|undefined|killed' | tail -1 | tr '\t' ' ' | sed 's/^ *//' | cut -c1-220; }
+reason_from() { grep -v '^\s*$' "$1" | grep -iE 'error|not available|forbidden|not found|cannot|undefined|killed' | tail -2 | tr '\t\n' '  ' | sed 's/^ *//; s/ *$//' | cut -c1-300; }
 
 # `go install mod@version` refuses modules whose go.mod has replace directives (Jaeger's has one): build from a copy
 # of the module's source instead, so the replace applies as its authors intended.
