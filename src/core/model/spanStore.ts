@@ -61,8 +61,11 @@ export class SpanStore implements Disposable {
   private locator: SpanLocator;
 
   private readonly traces = new Map<string, TraceSpans>();
-  /** Traces in first-arrival order; entries before `evictionHead` are already gone. */
-  private evictionQueue: TraceSpans[] = [];
+  /**
+   * Traces in first-arrival order; entries before `evictionHead` are gone and their slots cleared, so an evicted
+   * trace's spans are garbage at once rather than when the queue is next compacted.
+   */
+  private evictionQueue: (TraceSpans | undefined)[] = [];
   private evictionHead = 0;
   /** file -> line -> statistics, so a file's annotations need no scan over other files. */
   private readonly stats = new Map<string, Map<number, LocationStats>>();
@@ -127,7 +130,7 @@ export class SpanStore implements Disposable {
 
   /** Ids of the retained traces, oldest first. */
   traceIds(): string[] {
-    return this.evictionQueue.slice(this.evictionHead).map((t) => t.traceId);
+    return this.evictionQueue.slice(this.evictionHead).map((t) => (t as TraceSpans).traceId);
   }
 
   statsAt(file: string, line: number): LocationStatsSnapshot | undefined {
@@ -201,7 +204,7 @@ export class SpanStore implements Disposable {
     this.stats.clear();
     this.unmappedSpans = 0;
     for (let i = this.evictionHead; i < this.evictionQueue.length; i++) {
-      for (const span of this.evictionQueue[i].spans) {
+      for (const span of (this.evictionQueue[i] as TraceSpans).spans) {
         this.record(span);
       }
     }
@@ -254,7 +257,8 @@ export class SpanStore implements Disposable {
   private evictOverCap(): number {
     let evicted = 0;
     while (this.spansStored > this.maxSpans && this.evictionHead < this.evictionQueue.length) {
-      const trace = this.evictionQueue[this.evictionHead];
+      const trace = this.evictionQueue[this.evictionHead] as TraceSpans;
+      this.evictionQueue[this.evictionHead] = undefined;
       this.evictionHead++;
       this.traces.delete(trace.traceId);
       this.spansStored -= trace.size;
