@@ -23,6 +23,7 @@ const benches = [
   ['decode', 'out/bench/decodeBench.js', 'runDecodeBench'],
   ['store', 'out/bench/storeBench.js', 'runStoreBench'],
   ['ingest', 'out/bench/ingestBench.js', 'runIngestBench'],
+  ['load', 'out/bench/loadBench.js', 'runLoadBench'],
   ['analysis', 'out/bench/analysisBench.js', 'runAnalysisBench'],
   // Needs dist/webview (npm run build) and Debian's chromium (test/harness/install-code-server.sh installs it).
   ['panel', 'out/bench/panelRender.js', 'runPanelBench'],
