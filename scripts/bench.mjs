@@ -25,6 +25,9 @@ const benches = [
   ['ingest', 'out/bench/ingestBench.js', 'runIngestBench'],
   ['load', 'out/bench/loadBench.js', 'runLoadBench'],
   ['analysis', 'out/bench/analysisBench.js', 'runAnalysisBench'],
+  // Needs the peers from scripts/bench-peers-setup.sh (Go module proxy; ~20 min of builds once); rebuilds dist/ when
+  // dist/cli.js is older than src/ (SPANLENS_PEER_NO_BUILD=1 skips that). About 4½ minutes at the defaults.
+  ['peers', 'out/bench/peers/peerBench.js', 'runPeerBench'],
   // Needs dist/webview (npm run build) and Debian's chromium (test/harness/install-code-server.sh installs it).
   ['panel', 'out/bench/panelRender.js', 'runPanelBench'],
 ];
