@@ -230,6 +230,11 @@ describe('Span Lens trace panel in a real VS Code', function () {
       await vscode.commands.executeCommand('spanLens.showTracePanel');
       await api.tracePanel.whenIdle();
       const sessionTraceId = sessionSpans[0]?.traceId;
+      // The panel lists traces newest first by start time: the one that started first ends the list.
+      const oldestTraceId = api.store
+        .traceIds()
+        .map((traceId) => ({ traceId, start: api.store.getTrace(traceId)?.startUnixMs ?? Infinity }))
+        .sort((a, b) => a.start - b.start)[0]?.traceId;
       const response = await pageCheckpoint(
         'panel',
         {
@@ -238,6 +243,7 @@ describe('Span Lens trace panel in a real VS Code', function () {
           largeTraceId,
           sessionTraceId,
           sessionSpanIds: sessionSpans.map((span) => span.spanId),
+          oldestTraceId,
           xss: { spanId: hostile.spanId, nameText: '<img src=x onerror=', attributeTexts: [HOSTILE.attributeValue] },
           source: { spanId: target.spanId, line: target.line, label: `${path.relative(root, target.file)}:${target.line}` },
         },
