@@ -14,6 +14,7 @@ import { DecodePool } from './decodePool';
 import { exportServiceDefinition } from './grpcServices';
 import type { ReceiverCounters } from './httpReceiver';
 import { PortInUseError } from './receiverErrors';
+import { servicesOf } from './batchServices';
 
 export const DEFAULT_GRPC_PORT = 4317;
 
@@ -294,17 +295,4 @@ function unavailable(message: string): grpc.StatusObject {
 
 function bracketed(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
-function servicesOf(spans: Span[]): string[] {
-  const services = new Set<string>();
-  let last: unknown;
-  for (const span of spans) {
-    // Spans of one ResourceSpans block share one Resource object: check each block once.
-    if (span.resource !== last) {
-      last = span.resource;
-      services.add(span.resource.serviceName);
-    }
-  }
-  return [...services];
 }

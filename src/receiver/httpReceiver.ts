@@ -14,6 +14,7 @@ import { readBody } from './readBody';
 import { PortInUseError } from './receiverErrors';
 import { isGzipEncoded, payloadEncodingOf } from './requestHeaders';
 import { sendEmpty, sendEmptySuccess, sendFailure, sendTraceSuccess } from './responses';
+import { servicesOf } from './batchServices';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4318;
@@ -368,17 +369,4 @@ export class OtlpHttpReceiver implements Disposable {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-function servicesOf(spans: Span[]): string[] {
-  const services = new Set<string>();
-  let last: unknown;
-  for (const span of spans) {
-    // Spans of one ResourceSpans block share one Resource object: check each block once.
-    if (span.resource !== last) {
-      last = span.resource;
-      services.add(span.resource.serviceName);
-    }
-  }
-  return [...services];
 }

@@ -14,6 +14,7 @@ import { feedSocketPath } from './feedPath';
 import { FeedBatch, FeedHello, FeedProtocolError, FeedSubscribe } from './feedProtocol';
 import { FeedServer } from './feedServer';
 import type { ForwardingDecodePool } from './forwardingDecodePool';
+import { servicesOf } from '../batchServices';
 
 export interface PortShareOptions {
   host: string;
@@ -314,16 +315,4 @@ export class PortShare {
     this.currentRole = role;
     this.roleEmitter.fire(role);
   }
-}
-
-function servicesOf(spans: Span[]): string[] {
-  const services = new Set<string>();
-  let last: unknown;
-  for (const span of spans) {
-    if (span.resource !== last) {
-      last = span.resource;
-      services.add(span.resource.serviceName);
-    }
-  }
-  return [...services];
 }
