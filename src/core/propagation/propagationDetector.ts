@@ -241,7 +241,7 @@ export class PropagationDetector implements Disposable {
   }
 
   private isUnansweredCall(client: WindowEntry, server: WindowEntry): boolean {
-    return client.span.traceId !== server.span.traceId && !client.explained && this.window.children(client).length === 0;
+    return client.span.traceId !== server.span.traceId && !client.explained && this.window.firstChild(client) === undefined;
   }
 
   private disconnected(caller: WindowEntry, server: WindowEntry, nowMs: number): void {
@@ -324,9 +324,9 @@ export class PropagationDetector implements Disposable {
 
   private checkCall(client: WindowEntry, nowMs: number): void {
     const target = clientTarget(client.span);
-    const children = this.window.children(client);
-    if (children.length > 0) {
-      const callee = children[0].span.resource.serviceName;
+    const child = this.window.firstChild(client);
+    if (child) {
+      const callee = child.span.resource.serviceName;
       this.healthy('disconnected-server', client, callee);
       this.healthy('uninstrumented-client', client, callee);
       this.healthy('silent-service', client, peerName(target));
@@ -411,7 +411,7 @@ export class PropagationDetector implements Disposable {
   // ---- queue-without-context
 
   private checkPublish(producer: WindowEntry, nowMs: number): void {
-    if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) {
+    if (this.window.firstChild(producer) !== undefined || this.window.isLinkedTo(producer)) {
       this.healthy('queue-without-context', producer);
       return;
     }
@@ -435,7 +435,7 @@ export class PropagationDetector implements Disposable {
     let latest: WindowEntry | undefined;
     for (const producer of this.window.producersTo(destination)?.startingBetween(start - MAX_QUEUE_DELAY_MS, start + CLOCK_SLACK_MS) ?? []) {
       if (producer.explained || producer.span.traceId === consumer.span.traceId) continue;
-      if (this.window.children(producer).length > 0 || this.window.isLinkedTo(producer)) continue;
+      if (this.window.firstChild(producer) !== undefined || this.window.isLinkedTo(producer)) continue;
       if (!latest || producer.span.startTimeUnixMs > latest.span.startTimeUnixMs) latest = producer;
     }
     if (latest) this.queueBroken(latest, consumer, destination, nowMs);

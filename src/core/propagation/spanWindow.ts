@@ -1,5 +1,8 @@
 import { SpanKind, type Span } from '../model/span';
 import { endOf, messagingDestination, processKey } from './spanFacts';
+import { SpanTimeline } from './spanTimeline';
+
+export { SpanTimeline };
 
 /** A received span while it is recent enough to serve as evidence. */
 export interface WindowEntry {
@@ -30,100 +33,13 @@ export function spanKey(traceId: string, spanId: string): string {
 }
 
 /**
- * Spans sorted by start time (one process's, or one kind's), for "which spans contain this instant" queries.
- * Dropped entries are skipped and swept out once they are the majority, so a drop costs O(1) amortized.
- */
-export class SpanTimeline {
-  private entries: WindowEntry[] = [];
-  private dead = 0;
-  /** Longest span held: how far back a containment scan has to look. */
-  private longestMs = 0;
-
-  /** `service`: the service of a process's timeline ('' for the others). */
-  constructor(readonly service: string = '') {}
-
-  get size(): number {
-    return this.entries.length - this.dead;
-  }
-
-  insert(entry: WindowEntry): void {
-    const start = entry.span.startTimeUnixMs;
-    let lo = 0;
-    let hi = this.entries.length;
-    // Spans mostly arrive in start order: check the end first.
-    if (hi > 0 && this.entries[hi - 1].span.startTimeUnixMs <= start) lo = hi;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.entries[mid].span.startTimeUnixMs <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    this.entries.splice(lo, 0, entry);
-    entry.timelines.push(this);
-    if (entry.span.durationMs > this.longestMs) this.longestMs = entry.span.durationMs;
-  }
-
-  clear(): void {
-    this.entries = [];
-    this.dead = 0;
-    this.longestMs = 0;
-  }
-
-  dropped(): void {
-    this.dead++;
-    if (this.dead > 64 && this.dead * 2 > this.entries.length) {
-      this.entries = this.entries.filter((e) => e.alive);
-      this.dead = 0;
-      this.longestMs = this.entries.reduce((max, e) => Math.max(max, e.span.durationMs), 0);
-    }
-  }
-
-  /** Live spans with start <= `fromMs` and end >= `toMs` (both widened by `slackMs`). */
-  *containing(fromMs: number, toMs: number, slackMs: number): Iterable<WindowEntry> {
-    let hi = this.upperBound(fromMs + slackMs);
-    const earliest = toMs - slackMs - this.longestMs;
-    while (--hi >= 0) {
-      const entry = this.entries[hi];
-      if (entry.span.startTimeUnixMs < earliest) return;
-      if (entry.alive && entry.endMs + slackMs >= toMs) yield entry;
-    }
-  }
-
-  /** Live spans starting in [fromMs, toMs]. */
-  *startingBetween(fromMs: number, toMs: number): Iterable<WindowEntry> {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.entries[mid].span.startTimeUnixMs < fromMs) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.entries.length; i++) {
-      const entry = this.entries[i];
-      if (entry.span.startTimeUnixMs > toMs) return;
-      if (entry.alive) yield entry;
-    }
-  }
-
-  /** First index whose start is > `ms`. */
-  private upperBound(ms: number): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.entries[mid].span.startTimeUnixMs <= ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-/**
  * The recent spans, indexed by id, by parent, by link target and by process (time-sorted). Bounded by age and
  * count; `add` and eviction are O(1) amortized per span, apart from the sorted insert in its process's timeline.
  */
 export class SpanWindow {
   private readonly byKey = new Map<string, WindowEntry>();
-  private readonly childrenByParent = new Map<string, WindowEntry[]>();
+  /** Sets, so dropping one child of a wide parent (a server span with 500 children) is O(1). */
+  private readonly childrenByParent = new Map<string, Set<WindowEntry>>();
   private readonly linksByTarget = new Map<string, number>();
   private readonly timelines = new Map<string, SpanTimeline>();
   /** CLIENT spans, and root SERVER spans, of every process: the two sides of a call that lost its context. */
@@ -162,7 +78,12 @@ export class SpanWindow {
     this.byKey.set(key, entry);
     this.arrivals.push(entry);
     this.remember(key);
-    if (span.parentSpanId) push(this.childrenByParent, spanKey(span.traceId, span.parentSpanId), entry);
+    if (span.parentSpanId) {
+      const parentKey = spanKey(span.traceId, span.parentSpanId);
+      const siblings = this.childrenByParent.get(parentKey);
+      if (siblings) siblings.add(entry);
+      else this.childrenByParent.set(parentKey, new Set([entry]));
+    }
     for (const link of span.links) {
       const target = spanKey(link.traceId, link.spanId);
       this.linksByTarget.set(target, (this.linksByTarget.get(target) ?? 0) + 1);
@@ -206,7 +127,14 @@ export class SpanWindow {
   }
 
   children(entry: WindowEntry): readonly WindowEntry[] {
-    return this.childrenByParent.get(entry.key) ?? [];
+    const children = this.childrenByParent.get(entry.key);
+    return children ? [...children] : [];
+  }
+
+  /** Any one child still held. */
+  firstChild(entry: WindowEntry): WindowEntry | undefined {
+    const children = this.childrenByParent.get(entry.key);
+    return children ? children.values().next().value : undefined;
   }
 
   isLinkedTo(entry: WindowEntry): boolean {
@@ -258,11 +186,7 @@ export class SpanWindow {
     if (span.parentSpanId) {
       const parentKey = spanKey(span.traceId, span.parentSpanId);
       const siblings = this.childrenByParent.get(parentKey);
-      if (siblings) {
-        const rest = siblings.filter((e) => e !== entry);
-        if (rest.length > 0) this.childrenByParent.set(parentKey, rest);
-        else this.childrenByParent.delete(parentKey);
-      }
+      if (siblings?.delete(entry) && siblings.size === 0) this.childrenByParent.delete(parentKey);
     }
     for (const link of span.links) {
       const target = spanKey(link.traceId, link.spanId);
@@ -289,10 +213,4 @@ export class SpanWindow {
       this.seenHead = 0;
     }
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
