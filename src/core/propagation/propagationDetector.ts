@@ -1,5 +1,6 @@
 import { locationKey, SpanKind, type SourceLocation, type Span, type SpanLocator } from '../model/span';
 import { Emitter, type Disposable, type Listener } from '../util/emitter';
+import { Fifo } from '../util/fifo';
 import { CallerVotes } from './callerVotes';
 import { FindingBook, type FaultObservation } from './findingBook';
 import { findingMessages } from './findingTexts';
@@ -36,7 +37,8 @@ export type FindingsEvent = (listener: Listener<{ findings: Finding[] }>) => Dis
 const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_WINDOW_MS = 120_000;
 const DEFAULT_MAX_SPANS = 50_000;
-const REMEMBERED_IDS = 200_000;
+/** Span ids remembered (between this many and twice as many of the latest). */
+const REMEMBERED_IDS = 100_000;
 /**
  * Services on one machine share its clock, but caller and callee take their timestamps at slightly different
  * points. Kept small: a wide slack lets a short unrelated span "contain" a call that ran next to it.
@@ -51,11 +53,6 @@ const MAX_CACHED_BLAMES = 5000;
 const MAX_REPORTERS = 10_000;
 const MAX_TRACKED_CALLERS = 5000;
 const MAX_CALLERS_PER_FINDING = 64;
-
-interface PendingCheck {
-  entry: WindowEntry;
-  dueMs: number;
-}
 
 /**
  * Finds broken trace-context propagation in the spans received, across traces and services. Each span is
@@ -74,8 +71,8 @@ export class PropagationDetector implements Disposable {
    * several spans of one function to its one uninstrumented call), to check one of them still dominates.
    */
   private readonly uninstrumentedCallers = new Map<string, { callee: string; callers: Set<string> }>();
-  private pending: PendingCheck[] = [];
-  private pendingHead = 0;
+  /** Spans waiting out their grace window, in arrival order (each is due at arrival + grace). */
+  private readonly pending = new Fifo<WindowEntry>();
   /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
   private readonly reportingPorts = new Set<number>();
   private readonly reportingNames = new Set<string>();
@@ -104,7 +101,7 @@ export class PropagationDetector implements Disposable {
       const entry = this.window.add(span, now);
       if (!entry) continue;
       this.noteReporter(span);
-      this.pending.push({ entry, dueMs: now + this.graceMs });
+      this.pending.push(entry);
     }
     this.window.evict(now);
     this.runDue(now);
@@ -139,8 +136,7 @@ export class PropagationDetector implements Disposable {
 
   clear(): void {
     this.window.clear();
-    this.pending = [];
-    this.pendingHead = 0;
+    this.pending.clear();
     this.reportingPorts.clear();
     this.reportingNames.clear();
     this.blames.clear();
@@ -156,13 +152,9 @@ export class PropagationDetector implements Disposable {
   }
 
   private runDue(nowMs: number): void {
-    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead].dueMs <= nowMs) {
-      const { entry } = this.pending[this.pendingHead++];
+    for (let entry = this.pending.peek(); entry && entry.arrivedMs + this.graceMs <= nowMs; entry = this.pending.peek()) {
+      this.pending.shift();
       if (entry.alive) this.check(entry, nowMs);
-    }
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending = this.pending.slice(this.pendingHead);
-      this.pendingHead = 0;
     }
   }
 

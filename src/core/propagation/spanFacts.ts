@@ -1,4 +1,4 @@
-import type { Attributes, Span } from '../model/span';
+import type { Attributes, Resource, Span } from '../model/span';
 
 /** What a span says about the other end of a call, from the HTTP / RPC / messaging semantic conventions. */
 export interface CallTarget {
@@ -142,13 +142,20 @@ export function isLikelyOwnPeer(target: CallTarget): boolean {
   return !host.includes('.') && !host.includes(':');
 }
 
+/** Spans of one batch share their resource object (received spans are read-only), so its key is worked out once. */
+const processKeys = new WeakMap<Resource, string>();
+
 /** One running program: service.name plus whatever the resource says identifies the process. */
 export function processKey(span: Span): string {
+  const known = processKeys.get(span.resource);
+  if (known !== undefined) return known;
   const a = span.resource.attributes;
   const instance = text(a, 'service.instance.id');
   const pid = a['process.pid'];
   const host = text(a, 'host.name', 'host.id');
-  return [span.resource.serviceName, instance ?? '', typeof pid === 'number' || typeof pid === 'string' ? String(pid) : '', host ?? ''].join('\0');
+  const key = [span.resource.serviceName, instance ?? '', typeof pid === 'number' || typeof pid === 'string' ? String(pid) : '', host ?? ''].join('\0');
+  processKeys.set(span.resource, key);
+  return key;
 }
 
 const CANCELED = /context canceled/i;

@@ -1,5 +1,6 @@
 import { SpanKind, type Span } from '../model/span';
 import { endOf, messagingDestination, processKey } from './spanFacts';
+import { Fifo } from '../util/fifo';
 import { SpanTimeline } from './spanTimeline';
 
 export { SpanTimeline };
@@ -24,7 +25,10 @@ export interface SpanWindowOptions {
   maxAgeMs: number;
   /** Most spans kept at once; the oldest go first. */
   maxSpans: number;
-  /** How many span ids are remembered after their span was dropped (a late child still finds its parent). */
+  /**
+   * How many of the latest span ids are remembered at least, held or dropped (a late child still finds its parent);
+   * up to twice as many are.
+   */
   rememberedIds: number;
 }
 
@@ -48,12 +52,13 @@ export class SpanWindow {
   /** PRODUCER spans and root CONSUMER spans by messaging destination. */
   private readonly producers = new Map<string, SpanTimeline>();
   private readonly rootConsumers = new Map<string, SpanTimeline>();
-  private arrivals: WindowEntry[] = [];
-  private arrivalsHead = 0;
-  /** Ids of spans received, kept longer than the spans themselves (FIFO). */
-  private readonly seen = new Set<string>();
-  private seenOrder: string[] = [];
-  private seenHead = 0;
+  private readonly arrivals = new Fifo<WindowEntry>();
+  /**
+   * Ids of spans received, kept longer than the spans themselves: two generations, the older one dropped whole when
+   * the newer fills, so forgetting costs nothing per id.
+   */
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
 
   constructor(private readonly options: SpanWindowOptions) {}
 
@@ -123,7 +128,8 @@ export class SpanWindow {
 
   /** Whether a span with this id was ever received (still held, or dropped not too long ago). */
   wasSeen(traceId: string, spanId: string): boolean {
-    return this.seen.has(spanKey(traceId, spanId));
+    const key = spanKey(traceId, spanId);
+    return this.seen.has(key) || this.seenBefore.has(key);
   }
 
   children(entry: WindowEntry): readonly WindowEntry[] {
@@ -151,15 +157,10 @@ export class SpanWindow {
 
   /** Drops spans that arrived more than maxAge ago, and the oldest beyond maxSpans. */
   evict(nowMs: number): void {
-    while (this.arrivalsHead < this.arrivals.length) {
-      const oldest = this.arrivals[this.arrivalsHead];
+    for (let oldest = this.arrivals.peek(); oldest; oldest = this.arrivals.peek()) {
       if (this.byKey.size <= this.options.maxSpans && oldest.arrivedMs > nowMs - this.options.maxAgeMs) break;
-      this.arrivalsHead++;
+      this.arrivals.shift();
       this.drop(oldest);
-    }
-    if (this.arrivalsHead > 1024 && this.arrivalsHead * 2 > this.arrivals.length) {
-      this.arrivals = this.arrivals.slice(this.arrivalsHead);
-      this.arrivalsHead = 0;
     }
   }
 
@@ -172,11 +173,9 @@ export class SpanWindow {
     this.rootServers.clear();
     this.producers.clear();
     this.rootConsumers.clear();
-    this.arrivals = [];
-    this.arrivalsHead = 0;
-    this.seen.clear();
-    this.seenOrder = [];
-    this.seenHead = 0;
+    this.arrivals.clear();
+    this.seen = new Set();
+    this.seenBefore = new Set();
   }
 
   private drop(entry: WindowEntry): void {
@@ -205,12 +204,10 @@ export class SpanWindow {
   }
 
   private remember(key: string): void {
-    this.seen.add(key);
-    this.seenOrder.push(key);
-    while (this.seen.size > this.options.rememberedIds) this.seen.delete(this.seenOrder[this.seenHead++]);
-    if (this.seenHead > 4096 && this.seenHead * 2 > this.seenOrder.length) {
-      this.seenOrder = this.seenOrder.slice(this.seenHead);
-      this.seenHead = 0;
+    if (this.seen.size >= this.options.rememberedIds) {
+      this.seenBefore = this.seen;
+      this.seen = new Set();
     }
+    this.seen.add(key);
   }
 }
