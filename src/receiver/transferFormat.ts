@@ -223,6 +223,16 @@ function checkKeys(value: object, expected: number): void {
  * Reads a tape back. A class with the position as a field (not a closure over a mutable local): V8 keeps field
  * access monomorphic and fast, and the common scalar attribute values are read inline without a call.
  */
+/**
+ * A value read off a Float64Array is a double to V8; an attribute holding it would box it (16 bytes each). Whole
+ * numbers in int32 range (status codes, ports, line numbers) go back as small integers, stored unboxed.
+ */
+function smallIntegerOrSelf(value: number): number {
+  const int = value | 0;
+  // Object.is: -0 stays -0.
+  return Object.is(int, value) ? int : value;
+}
+
 class TapeReader {
   at = 0;
   constructor(
@@ -232,6 +242,11 @@ class TapeReader {
 
   next(): number {
     return this.tape[this.at++];
+  }
+
+  /** A small whole number (a kind, a code, a count): a Smi, not a boxed double, in the object it is stored in. */
+  int(): number {
+    return this.tape[this.at++] | 0;
   }
 
   string(): string {
@@ -250,7 +265,7 @@ class TapeReader {
       if (tag === ValueTag.String) {
         value = strings[tape[this.at++]];
       } else if (tag === ValueTag.Number) {
-        value = tape[this.at++];
+        value = smallIntegerOrSelf(tape[this.at++]);
       } else {
         value = this.compound(tag);
       }
@@ -270,7 +285,7 @@ class TapeReader {
       return this.string();
     }
     if (tag === ValueTag.Number) {
-      return this.tape[this.at++];
+      return smallIntegerOrSelf(this.tape[this.at++]);
     }
     return this.compound(tag);
   }
@@ -339,7 +354,7 @@ export function materializeSpans(transfer: SpanTransfer): Span[] {
     const parentSpanId = r.string();
     const traceState = r.string();
     const name = r.string();
-    const kind = r.next() as SpanKind;
+    const kind = r.int() as SpanKind;
     const startTimeUnixMs = r.next();
     const durationMs = r.next();
     const attributes = r.attributes();
@@ -358,7 +373,7 @@ export function materializeSpans(transfer: SpanTransfer): Span[] {
       const linkTraceState = r.string();
       links.push({ traceId: linkTraceId, spanId: linkSpanId, traceState: linkTraceState, attributes: r.attributes() });
     }
-    const code = r.next() as StatusCode;
+    const code = r.int() as StatusCode;
     const message = r.string();
     const status = message === '' && code >= 0 && code <= 2 ? BARE_STATUSES[code] : { code, message };
     spans.push({ traceId, spanId, parentSpanId, traceState, name, kind, startTimeUnixMs, durationMs, attributes, events, links, status, resource, scope });
