@@ -20,6 +20,15 @@ const MAX_SUBSCRIBER_FRAME = 64 * 1024;
 interface Subscriber {
   socket: net.Socket;
   info: FeedSubscribe;
+  /** Batches skipped since it fell behind; 0 while it keeps up. */
+  skipped: number;
+}
+
+/** A subscriber fell too far behind (`caughtUp` false, at its first skipped batch) or caught up again (with the count). */
+export interface LagEvent {
+  subscriber: FeedSubscribe;
+  caughtUp: boolean;
+  skippedBatches: number;
 }
 
 export class FeedServer {
@@ -31,6 +40,9 @@ export class FeedServer {
   /** Bodies accepted since listening, while the replay window is open; undefined once it closed (or overflowed). */
   private replay: { parts: [Buffer, Uint8Array][]; bytes: number } | undefined;
   private replayTimer: NodeJS.Timeout | undefined;
+  private readonly lagEmitter = new Emitter<LagEvent>();
+  /** Once when a subscriber starts losing batches, and once when it catches up: never once per batch. */
+  readonly onLag = this.lagEmitter.event;
   private readonly changeEmitter = new Emitter<readonly FeedSubscribe[]>();
   /** The subscribers changed (one joined or left). */
   readonly onDidChangeSubscribers = this.changeEmitter.event;
@@ -101,7 +113,14 @@ export class FeedServer {
     for (const subscriber of this.subscribers) {
       if (subscriber.socket.writableLength > MAX_BACKLOG_BYTES) {
         this.droppedBatches++;
+        if (subscriber.skipped++ === 0) {
+          this.lagEmitter.fire({ subscriber: subscriber.info, caughtUp: false, skippedBatches: 1 });
+        }
         continue;
+      }
+      if (subscriber.skipped > 0) {
+        this.lagEmitter.fire({ subscriber: subscriber.info, caughtUp: true, skippedBatches: subscriber.skipped });
+        subscriber.skipped = 0;
       }
       subscriber.socket.write(head);
       subscriber.socket.write(body);
@@ -123,6 +142,7 @@ export class FeedServer {
     }
     await closed;
     this.changeEmitter.dispose();
+    this.lagEmitter.dispose();
   }
 
   private closeReplay(): void {
@@ -145,7 +165,7 @@ export class FeedServer {
       try {
         for (const frame of reader.push(chunk)) {
           if (frame.type === FrameType.subscribe && !subscriber) {
-            subscriber = { socket, info: parseSubscribe(frame.payload) };
+            subscriber = { socket, info: parseSubscribe(frame.payload), skipped: 0 };
             for (const [head, body] of this.replay?.parts ?? []) {
               socket.write(head);
               socket.write(body);

@@ -64,6 +64,8 @@ export interface ShareCounters {
   failedFeedBatches: number;
   /** Times this process became the owner after another owner went away. */
   takeovers: number;
+  /** As the owner: batches not forwarded to a subscriber that fell more than 64 MiB behind (those spans it misses). */
+  batchesSkippedForSubscribers: number;
 }
 
 /** The port is taken by something that is not Span Lens (or by a Span Lens that speaks another feed version). */
@@ -91,7 +93,7 @@ export class PortShare {
   private decoding = 0;
   private draining: FeedClient | undefined;
   private readonly backlogWaiters: (() => void)[] = [];
-  private readonly count: ShareCounters = { spansFromFeed: 0, batchesFromFeed: 0, failedFeedBatches: 0, takeovers: 0 };
+  private readonly count: ShareCounters = { spansFromFeed: 0, batchesFromFeed: 0, failedFeedBatches: 0, takeovers: 0, batchesSkippedForSubscribers: 0 };
 
   private readonly spansEmitter = new Emitter<FeedSpans>();
   /** Spans from the owner's feed (subscriber only); the owner's own spans come from its receivers as usual. */
@@ -112,7 +114,8 @@ export class PortShare {
   }
 
   get counters(): ShareCounters {
-    return { ...this.count };
+    // The current feed's skips are added live; a closed feed's were added when it closed.
+    return { ...this.count, batchesSkippedForSubscribers: this.count.batchesSkippedForSubscribers + (this.server?.droppedBatches ?? 0) };
   }
 
   /**
@@ -143,6 +146,7 @@ export class PortShare {
     await this.backlogDone();
     const server = this.server;
     this.server = undefined;
+    this.count.batchesSkippedForSubscribers += server?.droppedBatches ?? 0;
     await server?.close();
     this.setRole({ kind: 'idle' });
   }
@@ -232,6 +236,14 @@ export class PortShare {
       return;
     }
     this.server = server;
+    server.onLag(({ subscriber, caughtUp, skippedBatches }) => {
+      const who = `pid ${subscriber.pid} (${subscriber.label})`;
+      if (caughtUp) {
+        this.problemEmitter.fire(`${who} caught up with the feed; it missed ${skippedBatches} batch(es) while it was too far behind`);
+      } else {
+        this.problemEmitter.fire(`${who} is more than 64 MiB behind on the feed: batches are skipped for it (it misses those spans) until it catches up`);
+      }
+    });
     server.onDidChangeSubscribers((subscribers) => {
       if (this.server === server) {
         this.setRole({ kind: 'owner', subscribers: [...subscribers], grpcPort, feed: true });
