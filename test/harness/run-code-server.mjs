@@ -8,6 +8,7 @@
 // Env: SPAN_LENS_VSIX (default ./span-lens.vsix), SPAN_LENS_IT_WORKSPACE (default samples/go-shop),
 //      SPAN_LENS_IT_TIMEOUT_MS (default 300000), SPAN_LENS_IT_GREP (mocha grep), SPAN_LENS_TOTALS_FILE (JSON totals out),
 //      SPAN_LENS_CACHE (code-server cache, see install-code-server.sh), SPAN_LENS_KEEP_PROFILE=1 (keep the temp profile).
+// A suite can ask for a second window (another page on another folder, see secondWindow.mjs) while it runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { PANEL_CHECKPOINTS_ENV, handlePanelCheckpoints } from './panelPage.mjs';
+import { OBSERVER_DIR_ENV, SecondWindow, WINDOW_CHECKPOINTS_ENV } from './secondWindow.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
@@ -36,6 +38,7 @@ const vsix = resolve(process.env.SPAN_LENS_VSIX ?? join(root, 'span-lens.vsix'))
 const workspace = resolve(process.env.SPAN_LENS_IT_WORKSPACE ?? join(root, 'samples/go-shop'));
 const entry = join(root, 'out/test/integration/index.js');
 const timeoutMs = Number(process.env.SPAN_LENS_IT_TIMEOUT_MS ?? 300_000);
+const RECONNECTION_GRACE_SECONDS = 30;
 
 const log = (...args) => console.log('[code-server harness]', ...args);
 const cleanups = [];
@@ -169,6 +172,11 @@ async function main() {
   // The trace panel suite asks for its page checks here while it still holds its data (see panelPage.mjs).
   const panelCheckpoints = join(scratch, 'panel-checkpoints');
   mkdirSync(panelCheckpoints, { recursive: true });
+  // The two-windows suite asks for a second window here, and that window's observer answers in observerDir.
+  const windowCheckpoints = join(scratch, 'window-checkpoints');
+  const observerDir = join(scratch, 'observer');
+  mkdirSync(windowCheckpoints, { recursive: true });
+  mkdirSync(observerDir, { recursive: true });
   cleanups.push(() => {
     if (process.env.SPAN_LENS_KEEP_PROFILE) {
       log(`profile kept in ${scratch}`);
@@ -232,6 +240,10 @@ async function main() {
     SPAN_LENS_IT_RESULTS: resultsFile,
     SPAN_LENS_IT_ENTRY: entry,
     [PANEL_CHECKPOINTS_ENV]: panelCheckpoints,
+    [WINDOW_CHECKPOINTS_ENV]: windowCheckpoints,
+    [OBSERVER_DIR_ENV]: observerDir,
+    // Only the window on this folder runs the suites; the runner in any other window is an observer.
+    SPAN_LENS_IT_WORKSPACE: workspace,
     XDG_CONFIG_HOME: join(scratch, 'xdg-config'),
     XDG_DATA_HOME: join(scratch, 'xdg-data'),
   });
@@ -262,6 +274,11 @@ async function main() {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      // A page that drops its connection keeps its extension host this long for a reconnect (default 3 hours). A
+      // closed page says goodbye and its extension host ends at once (checked on each run by the two-windows suite);
+      // this bounds the case where the second window's page dies without that, and is still long enough for the
+      // first window to ride out a stall on a loaded machine.
+      '--reconnection-grace-time', String(RECONNECTION_GRACE_SECONDS),
       workspace,
     ],
     // Its own process group, so the extension host and everything it started go down with it.
@@ -309,6 +326,17 @@ async function main() {
   await page.waitForSelector('#workbench\\.parts\\.statusbar', { timeout: 60_000 });
   await page.screenshot({ path: join(artifacts, 'workbench.png') });
   log('workbench loaded; waiting for the suites');
+  const secondWindow = new SecondWindow({
+    browser,
+    base,
+    firstPage: page,
+    checkpoints: windowCheckpoints,
+    observerDir,
+    folder: join(scratch, 'second-window-folder'),
+    artifacts,
+    log,
+  });
+  cleanups.push(() => secondWindow.dispose());
 
   const started = Date.now();
   const suiteResults = await waitFor('the integration results', async () => {
@@ -316,12 +344,15 @@ async function main() {
       throw new Error(`code-server exited while the suites ran (${JSON.stringify(serverExit)})`);
     }
     await handlePanelCheckpoints(page, panelCheckpoints, artifacts, pass, fail, log);
+    await secondWindow.handle();
     return existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
   }, timeoutMs, 500).catch(async (error) => {
     await page.screenshot({ path: join(artifacts, 'timeout.png') }).catch(() => {});
     throw error;
   });
   log(`suites finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  // The suite closes it itself; a failed one may not have.
+  await secondWindow.dispose();
   const marks = { passed: '✓', failed: '✗', skipped: '-' };
   for (const test of suiteResults.tests ?? []) {
     console.log(`  ${marks[test.state] ?? '?'} ${test.title}${test.durationMs !== undefined ? ` (${test.durationMs} ms)` : ''}`);
