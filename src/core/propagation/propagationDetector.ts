@@ -16,7 +16,7 @@ import {
   targetsAgree,
   type CallTarget,
 } from './spanFacts';
-import { SpanWindow, type WindowEntry } from './spanWindow';
+import { spanKey, SpanWindow, type WindowEntry } from './spanWindow';
 
 export interface PropagationDetectorOptions {
   locator: SpanLocator;
@@ -285,7 +285,7 @@ export class PropagationDetector implements Disposable {
           peer: service,
           message: findingMessages.uninstrumented(service),
           evidence: [evidence('caller', caller), evidence('callee', server)],
-          distinctBy: caller.key,
+          distinctBy: spanKey(caller.span.traceId, caller.span.spanId),
         },
         nowMs,
       );

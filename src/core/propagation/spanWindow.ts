@@ -8,7 +8,6 @@ export { SpanTimeline };
 /** A received span while it is recent enough to serve as evidence. */
 export interface WindowEntry {
   readonly span: Span;
-  readonly key: string;
   readonly endMs: number;
   /** Clock time it arrived at (the grace window counts from here, not from span timestamps). */
   readonly arrivedMs: number;
@@ -36,14 +35,27 @@ export function spanKey(traceId: string, spanId: string): string {
   return `${traceId}/${spanId}`;
 }
 
+/** One trace's spans in the window, by id and by parent id. */
+interface TraceIndex {
+  spans: Map<string, WindowEntry>;
+  /** Sets, so dropping one child of a wide parent (a server span with 500 children) is O(1). */
+  children: Map<string, Set<WindowEntry>>;
+}
+
+/** Span ids received, per trace. */
+type SeenIds = Map<string, Set<string>>;
+
 /**
  * The recent spans, indexed by id, by parent, by link target and by process (time-sorted). Bounded by age and
  * count; `add` and eviction are O(1) amortized per span, apart from the sorted insert in its process's timeline.
  */
 export class SpanWindow {
-  private readonly byKey = new Map<string, WindowEntry>();
-  /** Sets, so dropping one child of a wide parent (a server span with 500 children) is O(1). */
-  private readonly childrenByParent = new Map<string, Set<WindowEntry>>();
+  /**
+   * By trace, then by span id: the spans of one batch share their trace id string, so the outer lookup hashes it
+   * once, and no "trace/span" key string is built per span.
+   */
+  private readonly traces = new Map<string, TraceIndex>();
+  private held = 0;
   private readonly linksByTarget = new Map<string, number>();
   private readonly timelines = new Map<string, SpanTimeline>();
   /** CLIENT spans, and root SERVER spans, of every process: the two sides of a call that lost its context. */
@@ -57,22 +69,23 @@ export class SpanWindow {
    * Ids of spans received, kept longer than the spans themselves: two generations, the older one dropped whole when
    * the newer fills, so forgetting costs nothing per id.
    */
-  private seen = new Set<string>();
-  private seenBefore = new Set<string>();
+  private seen: SeenIds = new Map();
+  private seenBefore: SeenIds = new Map();
+  private seenCount = 0;
 
   constructor(private readonly options: SpanWindowOptions) {}
 
   get size(): number {
-    return this.byKey.size;
+    return this.held;
   }
 
   /** Undefined for a span already held (an exporter's retry). */
   add(span: Span, nowMs: number): WindowEntry | undefined {
-    const key = spanKey(span.traceId, span.spanId);
-    if (this.byKey.has(key)) return undefined;
+    let trace = this.traces.get(span.traceId);
+    if (!trace) this.traces.set(span.traceId, (trace = { spans: new Map(), children: new Map() }));
+    else if (trace.spans.has(span.spanId)) return undefined;
     const entry: WindowEntry = {
       span,
-      key,
       endMs: endOf(span),
       arrivedMs: nowMs,
       process: processKey(span),
@@ -80,14 +93,14 @@ export class SpanWindow {
       explained: false,
       timelines: [],
     };
-    this.byKey.set(key, entry);
+    trace.spans.set(span.spanId, entry);
+    this.held++;
     this.arrivals.push(entry);
-    this.remember(key);
+    this.remember(span.traceId, span.spanId);
     if (span.parentSpanId) {
-      const parentKey = spanKey(span.traceId, span.parentSpanId);
-      const siblings = this.childrenByParent.get(parentKey);
+      const siblings = trace.children.get(span.parentSpanId);
       if (siblings) siblings.add(entry);
-      else this.childrenByParent.set(parentKey, new Set([entry]));
+      else trace.children.set(span.parentSpanId, new Set([entry]));
     }
     for (const link of span.links) {
       const target = spanKey(link.traceId, link.spanId);
@@ -119,7 +132,7 @@ export class SpanWindow {
   }
 
   get(traceId: string, spanId: string): WindowEntry | undefined {
-    return this.byKey.get(spanKey(traceId, spanId));
+    return this.traces.get(traceId)?.spans.get(spanId);
   }
 
   parentOf(entry: WindowEntry): WindowEntry | undefined {
@@ -128,23 +141,21 @@ export class SpanWindow {
 
   /** Whether a span with this id was ever received (still held, or dropped not too long ago). */
   wasSeen(traceId: string, spanId: string): boolean {
-    const key = spanKey(traceId, spanId);
-    return this.seen.has(key) || this.seenBefore.has(key);
+    return this.seen.get(traceId)?.has(spanId) === true || this.seenBefore.get(traceId)?.has(spanId) === true;
   }
 
   children(entry: WindowEntry): readonly WindowEntry[] {
-    const children = this.childrenByParent.get(entry.key);
+    const children = this.childrenOf(entry);
     return children ? [...children] : [];
   }
 
   /** Any one child still held. */
   firstChild(entry: WindowEntry): WindowEntry | undefined {
-    const children = this.childrenByParent.get(entry.key);
-    return children ? children.values().next().value : undefined;
+    return this.childrenOf(entry)?.values().next().value;
   }
 
   isLinkedTo(entry: WindowEntry): boolean {
-    return this.linksByTarget.has(entry.key);
+    return this.linksByTarget.size > 0 && this.linksByTarget.has(spanKey(entry.span.traceId, entry.span.spanId));
   }
 
   timeline(process: string): SpanTimeline | undefined {
@@ -158,15 +169,15 @@ export class SpanWindow {
   /** Drops spans that arrived more than maxAge ago, and the oldest beyond maxSpans. */
   evict(nowMs: number): void {
     for (let oldest = this.arrivals.peek(); oldest; oldest = this.arrivals.peek()) {
-      if (this.byKey.size <= this.options.maxSpans && oldest.arrivedMs > nowMs - this.options.maxAgeMs) break;
+      if (this.held <= this.options.maxSpans && oldest.arrivedMs > nowMs - this.options.maxAgeMs) break;
       this.arrivals.shift();
       this.drop(oldest);
     }
   }
 
   clear(): void {
-    this.byKey.clear();
-    this.childrenByParent.clear();
+    this.traces.clear();
+    this.held = 0;
     this.linksByTarget.clear();
     this.timelines.clear();
     this.clients.clear();
@@ -174,18 +185,26 @@ export class SpanWindow {
     this.producers.clear();
     this.rootConsumers.clear();
     this.arrivals.clear();
-    this.seen = new Set();
-    this.seenBefore = new Set();
+    this.seen = new Map();
+    this.seenBefore = new Map();
+    this.seenCount = 0;
+  }
+
+  private childrenOf(entry: WindowEntry): Set<WindowEntry> | undefined {
+    return this.traces.get(entry.span.traceId)?.children.get(entry.span.spanId);
   }
 
   private drop(entry: WindowEntry): void {
     entry.alive = false;
-    this.byKey.delete(entry.key);
     const span = entry.span;
-    if (span.parentSpanId) {
-      const parentKey = spanKey(span.traceId, span.parentSpanId);
-      const siblings = this.childrenByParent.get(parentKey);
-      if (siblings?.delete(entry) && siblings.size === 0) this.childrenByParent.delete(parentKey);
+    const trace = this.traces.get(span.traceId);
+    if (trace?.spans.delete(span.spanId)) {
+      this.held--;
+      if (span.parentSpanId) {
+        const siblings = trace.children.get(span.parentSpanId);
+        if (siblings?.delete(entry) && siblings.size === 0) trace.children.delete(span.parentSpanId);
+      }
+      if (trace.spans.size === 0 && trace.children.size === 0) this.traces.delete(span.traceId);
     }
     for (const link of span.links) {
       const target = spanKey(link.traceId, link.spanId);
@@ -203,11 +222,15 @@ export class SpanWindow {
     }
   }
 
-  private remember(key: string): void {
-    if (this.seen.size >= this.options.rememberedIds) {
+  private remember(traceId: string, spanId: string): void {
+    if (this.seenCount >= this.options.rememberedIds) {
       this.seenBefore = this.seen;
-      this.seen = new Set();
+      this.seen = new Map();
+      this.seenCount = 0;
     }
-    this.seen.add(key);
+    const ids = this.seen.get(traceId);
+    if (ids) ids.add(spanId);
+    else this.seen.set(traceId, new Set([spanId]));
+    this.seenCount++;
   }
 }
