@@ -46,7 +46,6 @@ export class SpanTimeline {
       if (chunk.length > CHUNK * 2) chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
     }
     this.total++;
-    entry.timelines.push(this);
     if (entry.span.durationMs > this.longestMs) this.longestMs = entry.span.durationMs;
   }
 

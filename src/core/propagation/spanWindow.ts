@@ -15,8 +15,6 @@ export interface WindowEntry {
   alive: boolean;
   /** Already used as evidence of a broken call, so the other side's check does not report it again. */
   explained: boolean;
-  /** Every timeline that holds it, told when it is dropped. */
-  readonly timelines: SpanTimeline[];
 }
 
 export interface SpanWindowOptions {
@@ -91,7 +89,6 @@ export class SpanWindow {
       process: processKey(span),
       alive: true,
       explained: false,
-      timelines: [],
     };
     trace.spans.set(span.spanId, entry);
     this.held++;
@@ -109,18 +106,23 @@ export class SpanWindow {
     let timeline = this.timelines.get(entry.process);
     if (!timeline) this.timelines.set(entry.process, (timeline = new SpanTimeline(span.resource.serviceName)));
     timeline.insert(entry);
-    if (span.kind === SpanKind.Client) this.clients.insert(entry);
-    else if (span.kind === SpanKind.Server && !span.parentSpanId) this.rootServers.insert(entry);
-    else if (span.kind === SpanKind.Producer || (span.kind === SpanKind.Consumer && !span.parentSpanId)) {
-      const destination = messagingDestination(span);
-      if (destination !== undefined) {
-        const byDestination = span.kind === SpanKind.Producer ? this.producers : this.rootConsumers;
-        let list = byDestination.get(destination);
-        if (!list) byDestination.set(destination, (list = new SpanTimeline()));
-        list.insert(entry);
-      }
-    }
+    this.kindTimeline(span, true)?.insert(entry);
     return entry;
+  }
+
+  /**
+   * The one timeline besides its process's that a span is in, by kind: clients, root servers, or producers / root
+   * consumers of its destination. Undefined for the rest, and (unless `create`) for a destination not held.
+   */
+  private kindTimeline(span: Span, create: boolean): SpanTimeline | undefined {
+    if (span.kind === SpanKind.Client) return this.clients;
+    if (span.kind === SpanKind.Server) return span.parentSpanId ? undefined : this.rootServers;
+    const byDestination = span.kind === SpanKind.Producer ? this.producers : span.kind === SpanKind.Consumer && !span.parentSpanId ? this.rootConsumers : undefined;
+    const destination = byDestination && messagingDestination(span);
+    if (!byDestination || destination === undefined) return undefined;
+    let list = byDestination.get(destination);
+    if (!list && create) byDestination.set(destination, (list = new SpanTimeline()));
+    return list;
   }
 
   producersTo(destination: string): SpanTimeline | undefined {
@@ -212,13 +214,15 @@ export class SpanWindow {
       if (count > 0) this.linksByTarget.set(target, count);
       else this.linksByTarget.delete(target);
     }
-    for (const timeline of entry.timelines) timeline.dropped();
     const timeline = this.timelines.get(entry.process);
+    timeline?.dropped();
     if (timeline?.size === 0) this.timelines.delete(entry.process);
-    const destination = messagingDestination(span);
-    if (destination !== undefined) {
-      if (this.producers.get(destination)?.size === 0) this.producers.delete(destination);
-      if (this.rootConsumers.get(destination)?.size === 0) this.rootConsumers.delete(destination);
+    const byKind = this.kindTimeline(span, false);
+    byKind?.dropped();
+    if (byKind?.size === 0 && byKind !== this.clients && byKind !== this.rootServers) {
+      const destination = messagingDestination(span) as string;
+      if (this.producers.get(destination) === byKind) this.producers.delete(destination);
+      else this.rootConsumers.delete(destination);
     }
   }
 

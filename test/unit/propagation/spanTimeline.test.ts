@@ -14,7 +14,7 @@ function random(seed: number): () => number {
 
 function entry(id: number, start: number, duration: number): WindowEntry {
   const s = span({ trace: 't', id: String(id), name: `s${id}`, service: 'svc', start, duration });
-  return { span: s, endMs: s.startTimeUnixMs + duration, arrivedMs: 0, process: 'p', alive: true, explained: false, timelines: [] };
+  return { span: s, endMs: s.startTimeUnixMs + duration, arrivedMs: 0, process: 'p', alive: true, explained: false };
 }
 
 describe('SpanTimeline', function () {
