@@ -152,7 +152,7 @@ export class PropagationDetector implements Disposable {
   }
 
   private runDue(nowMs: number): void {
-    for (let entry = this.pending.peek(); entry && entry.arrivedMs + this.graceMs <= nowMs; entry = this.pending.peek()) {
+    for (let entry = this.pending.peek(); entry && this.window.arrivedMs(entry) + this.graceMs <= nowMs; entry = this.pending.peek()) {
       this.pending.shift();
       if (entry.alive) this.check(entry, nowMs);
     }

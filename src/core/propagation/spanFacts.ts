@@ -146,15 +146,26 @@ export function isLikelyOwnPeer(target: CallTarget): boolean {
 const processKeys = new WeakMap<Resource, string>();
 
 /** One running program: service.name plus whatever the resource says identifies the process. */
+/** The last resource asked about: a batch's spans come one after another with the same one. */
+let lastResource: Resource | undefined;
+let lastProcessKey = '';
+
 export function processKey(span: Span): string {
+  if (span.resource === lastResource) return lastProcessKey;
   const known = processKeys.get(span.resource);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    lastResource = span.resource;
+    lastProcessKey = known;
+    return known;
+  }
   const a = span.resource.attributes;
   const instance = text(a, 'service.instance.id');
   const pid = a['process.pid'];
   const host = text(a, 'host.name', 'host.id');
   const key = [span.resource.serviceName, instance ?? '', typeof pid === 'number' || typeof pid === 'string' ? String(pid) : '', host ?? ''].join('\0');
   processKeys.set(span.resource, key);
+  lastResource = span.resource;
+  lastProcessKey = key;
   return key;
 }
 

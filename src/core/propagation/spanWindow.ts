@@ -1,20 +1,29 @@
 import { SpanKind, type Span } from '../model/span';
-import { endOf, messagingDestination, processKey } from './spanFacts';
+import { messagingDestination, processKey } from './spanFacts';
 import { Fifo } from '../util/fifo';
 import { SpanTimeline } from './spanTimeline';
 
 export { SpanTimeline };
 
-/** A received span while it is recent enough to serve as evidence. */
-export interface WindowEntry {
-  readonly span: Span;
-  readonly endMs: number;
-  /** Clock time it arrived at (the grace window counts from here, not from span timestamps). */
-  readonly arrivedMs: number;
-  readonly process: string;
-  alive: boolean;
+/**
+ * A received span while it is recent enough to serve as evidence. Hundreds of thousands are made a minute, so it
+ * holds no doubles (each would be a separate boxed number): its end is worked out, its arrival is a small integer.
+ */
+export class WindowEntry {
+  alive = true;
   /** Already used as evidence of a broken call, so the other side's check does not report it again. */
-  explained: boolean;
+  explained = false;
+
+  constructor(
+    readonly span: Span,
+    /** Milliseconds from the window's first arrival to this one's (the grace window counts from arrival). */
+    readonly arrivedAfterMs: number,
+    readonly process: string,
+  ) {}
+
+  get endMs(): number {
+    return this.span.startTimeUnixMs + this.span.durationMs;
+  }
 }
 
 export interface SpanWindowOptions {
@@ -54,6 +63,8 @@ export class SpanWindow {
    */
   private readonly traces = new Map<string, TraceIndex>();
   private held = 0;
+  /** Clock time of the first arrival; entries keep theirs relative to it. */
+  private epochMs: number | undefined;
   private readonly linksByTarget = new Map<string, number>();
   private readonly timelines = new Map<string, SpanTimeline>();
   /** CLIENT spans, and root SERVER spans, of every process: the two sides of a call that lost its context. */
@@ -82,14 +93,8 @@ export class SpanWindow {
     let trace = this.traces.get(span.traceId);
     if (!trace) this.traces.set(span.traceId, (trace = { spans: new Map(), children: new Map() }));
     else if (trace.spans.has(span.spanId)) return undefined;
-    const entry: WindowEntry = {
-      span,
-      endMs: endOf(span),
-      arrivedMs: nowMs,
-      process: processKey(span),
-      alive: true,
-      explained: false,
-    };
+    this.epochMs ??= nowMs;
+    const entry = new WindowEntry(span, nowMs - this.epochMs, processKey(span));
     trace.spans.set(span.spanId, entry);
     this.held++;
     this.arrivals.push(entry);
@@ -133,6 +138,11 @@ export class SpanWindow {
     return this.rootConsumers.get(destination);
   }
 
+  /** Clock time the entry arrived at. */
+  arrivedMs(entry: WindowEntry): number {
+    return (this.epochMs ?? 0) + entry.arrivedAfterMs;
+  }
+
   get(traceId: string, spanId: string): WindowEntry | undefined {
     return this.traces.get(traceId)?.spans.get(spanId);
   }
@@ -171,7 +181,7 @@ export class SpanWindow {
   /** Drops spans that arrived more than maxAge ago, and the oldest beyond maxSpans. */
   evict(nowMs: number): void {
     for (let oldest = this.arrivals.peek(); oldest; oldest = this.arrivals.peek()) {
-      if (this.held <= this.options.maxSpans && oldest.arrivedMs > nowMs - this.options.maxAgeMs) break;
+      if (this.held <= this.options.maxSpans && this.arrivedMs(oldest) > nowMs - this.options.maxAgeMs) break;
       this.arrivals.shift();
       this.drop(oldest);
     }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SpanTimeline } from '../../../src/core/propagation/spanTimeline';
-import type { WindowEntry } from '../../../src/core/propagation/spanWindow';
+import { WindowEntry } from '../../../src/core/propagation/spanWindow';
 import { span, T0 } from './spanGraph';
 
 /** A deterministic generator, so a failure reproduces. */
@@ -14,7 +14,7 @@ function random(seed: number): () => number {
 
 function entry(id: number, start: number, duration: number): WindowEntry {
   const s = span({ trace: 't', id: String(id), name: `s${id}`, service: 'svc', start, duration });
-  return { span: s, endMs: s.startTimeUnixMs + duration, arrivedMs: 0, process: 'p', alive: true, explained: false };
+  return new WindowEntry(s, 0, 'p');
 }
 
 describe('SpanTimeline', function () {
