@@ -150,7 +150,9 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   );
 
   const closeAll = async (): Promise<void> => {
-    // Receivers first: the port is free for a subscriber to take over while the feed still delivers in-flight bodies.
+    // No more takeovers (one under way may be binding right now); then the receivers, so the port is free for a
+    // subscriber to take over while the feed still delivers in-flight bodies; then the feed.
+    await share.halt();
     await receiver.stop();
     await grpcReceiver?.stop();
     await share.stop();

@@ -252,10 +252,12 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   /**
-   * Receivers first (the port is then free for a subscribing window to take over, and bodies still in flight are
-   * forwarded), then the feed, then the pool.
+   * No more takeovers first (one under way may be binding the receivers right now), then the receivers (the port is
+   * then free for a subscribing window to take over, and bodies still in flight are forwarded), then the feed, then
+   * the pool.
    */
   private async release(): Promise<void> {
+    await this.share?.halt();
     const receiver = this.receiver;
     this.receiver = undefined;
     await this.doStopGrpc();

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OtlpHttpReceiver } from '../../src/receiver/httpReceiver';
 import { encodeFrame, FrameType } from '../../src/receiver/sharing/feedProtocol';
+import { FeedClient, FeedUnavailableError } from '../../src/receiver/sharing/feedClient';
 import { ForwardingDecodePool, PortHeldByOtherProgramError, PortShare, ShareRole } from '../../src/receiver/sharing';
 import { ExportingService, freePort, names, until } from './sharingSupport';
 
@@ -20,11 +21,14 @@ interface Instance {
   /** Names of the spans this instance's store would get, from its receiver or from the feed. */
   seen: string[];
   roles: ShareRole['kind'][];
+  /** Times the share began binding (start and takeovers). */
+  binds: number;
 }
 
 let socketDir: string;
 
-function instance(name: string, port: number, socketPath: string, attempts = 40, replayMs?: number): Instance {
+/** `bindDelayMs`: how long binding takes (a slow start), to stop an instance in the middle of a takeover. */
+function instance(name: string, port: number, socketPath: string, attempts = 40, replayMs?: number, bindDelayMs = 0): Instance {
   const pool = new ForwardingDecodePool({ workers: 1 });
   const receiver = new OtlpHttpReceiver({ port, pool, stopGraceMs: 500 });
   const share = new PortShare({
@@ -38,18 +42,22 @@ function instance(name: string, port: number, socketPath: string, attempts = 40,
     retryDelayMs: 25,
     replayMs,
     bind: async () => {
+      made.binds++;
+      await new Promise((resolve) => setTimeout(resolve, bindDelayMs));
       await receiver.start();
       return { grpcPort: null };
     },
   });
-  const made: Instance = { name, receiver, pool, share, seen: [], roles: [] };
+  const made: Instance = { name, receiver, pool, share, seen: [], roles: [], binds: 0 };
   receiver.onSpans((batch) => made.seen.push(...batch.spans.map((span) => span.name)));
   share.onSpans((batch) => made.seen.push(...batch.spans.map((span) => span.name)));
   share.onDidChangeRole((role) => made.roles.push(role.kind));
   return made;
 }
 
+/** As the extension and the CLI stop: no more takeovers, then the receiver, then the feed. */
 async function stopInstance(made: Instance): Promise<void> {
+  await made.share.halt();
   await made.receiver.stop();
   await made.share.stop();
   await made.pool.close();
@@ -148,6 +156,27 @@ describe('port sharing: PortShare with real receivers and a real exporter', func
       }
       await Promise.all(running.splice(0).map(stopInstance));
     }
+  });
+
+  it('stopped in the middle of a takeover, a subscriber leaves nothing behind: no receiver bound, no feed answering', async () => {
+    const port = await freePort();
+    const socketPath = path.join(socketDir, 'halt.sock');
+    const owner = instance('owner', port, socketPath);
+    const slow = instance('slow', port, socketPath, 40, undefined, 400);
+    running.push(owner);
+    assert.equal((await owner.share.start()).kind, 'owner');
+    assert.equal((await slow.share.start()).kind, 'subscriber');
+    await stopInstance(owner);
+    // The owner's feed closed: the subscriber takes over, and its bind takes 400 ms. Stop it in the middle.
+    await until(() => slow.binds === 2, () => `takeover began (binds ${slow.binds})`);
+    await stopInstance(slow);
+    assert.equal(slow.share.role.kind, 'idle');
+    assert.equal(slow.receiver.listening, false, 'the receiver the takeover bound was stopped');
+    await assert.rejects(FeedClient.connect(socketPath, 1024), FeedUnavailableError, 'no feed left answering');
+    // And the port is free for the next one.
+    const next = instance('next', port, socketPath);
+    running.push(next);
+    assert.equal((await next.share.start()).kind, 'owner');
   });
 
   it('a port held by a plain TCP server is reported as held by another program', async () => {

@@ -89,6 +89,8 @@ export class PortShare {
   private client: FeedClient | undefined;
   private currentRole: ShareRole = { kind: 'idle' };
   private stopped = false;
+  /** A start or takeover under way (settled, never rejects). */
+  private acquiring: Promise<void> | undefined;
   private readonly backlog: { batch: FeedBatch; ownerPid: number }[] = [];
   private decoding = 0;
   private draining: FeedClient | undefined;
@@ -124,16 +126,27 @@ export class PortShare {
    */
   async start(): Promise<ShareRole> {
     this.stopped = false;
-    await this.acquire();
+    await this.track(this.acquire());
     return this.currentRole;
   }
 
   /**
-   * Ends the sharing. An owner should stop its receivers first (the port is then free for a subscriber to take,
-   * and in-flight bodies still reach the subscribers), then call this, which closes the feed.
+   * No more binding or subscribing: waits for a start or takeover under way to finish (it may have just bound the
+   * receivers). Call it before stopping the receivers, so none is bound again behind your back.
+   */
+  async halt(): Promise<void> {
+    this.stopped = true;
+    while (this.acquiring) {
+      await this.acquiring;
+    }
+  }
+
+  /**
+   * Ends the sharing. An owner should `halt()`, then stop its receivers (the port is then free for a subscriber to
+   * take, and in-flight bodies still reach the subscribers), then call this, which closes the feed.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
+    await this.halt();
     this.options.pool.setTap(undefined);
     const client = this.client;
     this.client = undefined;
@@ -274,10 +287,23 @@ export class PortShare {
     this.setRole({ kind: 'subscriber', owner: client.hello });
   }
 
+  /** Keeps `acquiring` set while an acquire runs, so `halt` can wait for it; settles whether it fails or not. */
+  private async track(acquire: Promise<void>): Promise<void> {
+    const settled = acquire.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.acquiring = settled;
+    void settled.then(() => {
+      if (this.acquiring === settled) this.acquiring = undefined;
+    });
+    await acquire;
+  }
+
   /** The owner's feed closed: bind if we can, else subscribe to whoever did. */
   private async takeOver(): Promise<void> {
     try {
-      await this.acquire();
+      await this.track(this.acquire());
       if (this.currentRole.kind === 'owner') {
         this.count.takeovers++;
       }
