@@ -42,6 +42,8 @@ export interface PeerReceiver {
   version(): string;
   /** Why it cannot run here, or undefined when it can. */
   unavailable(): string | undefined;
+  /** Why it is not measured with this protocol and load, or undefined when it is. */
+  notFor?(protocol: 'http' | 'grpc', load: 'own' | 'telemetrygen'): string | undefined;
   start(): Promise<RunningReceiver>;
 }
 
@@ -211,4 +213,32 @@ exporters:
     ),
 };
 
-export const allReceivers: PeerReceiver[] = [spanLens, otelCollector, jaeger];
+const bareServerJs = path.join(__dirname, 'bareHttpServer.js');
+
+/**
+ * Not a peer: the ceiling the transport sets. The issue's target is a quarter of what it sustains on the same load.
+ * It counts nothing, so it runs only under our generator (which counts acknowledged spans), and only over HTTP.
+ */
+export const bareNodeHttp: PeerReceiver = {
+  name: 'bare node:http',
+  version: () => `node ${process.version}`,
+  unavailable: () => (existsSync(bareServerJs) ? undefined : `${bareServerJs} missing: npx tsc -p .`),
+  notFor: (protocol, load) =>
+    protocol !== 'http' ? 'OTLP/HTTP only' : load !== 'own' ? 'counts no spans, so only under our generator (which counts acknowledged spans)' : undefined,
+  async start() {
+    const ports = { http: await freePort(), grpc: 0 };
+    const proc = new ReceiverProcess(process.execPath, [bareServerJs, String(ports.http)]);
+    await proc.waitForPorts([ports.http]);
+    return {
+      ports,
+      process: proc,
+      countsBeforeStop: () => Promise.resolve({}),
+      async stop(before) {
+        await proc.stop();
+        return before;
+      },
+    };
+  },
+};
+
+export const allReceivers: PeerReceiver[] = [spanLens, otelCollector, jaeger, bareNodeHttp];
