@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { benchAttributes } from './benchSpanShape';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -46,18 +47,7 @@ async function makeBatches(count: number): Promise<ReadableSpan[][]> {
   const batches: ReadableSpan[][] = [];
   for (let b = 0; b < count; b++) {
     for (let i = 0; i < BATCH_SIZE; i++) {
-      const attributes: Attributes = {
-        'http.request.method': i % 5 === 0 ? 'POST' : 'GET',
-        'http.route': '/orders/:id',
-        'url.path': `/orders/${b * BATCH_SIZE + i}`,
-        'http.response.status_code': i % 50 === 0 ? 500 : 200,
-        'server.address': 'orders.internal',
-        'server.port': 8080,
-        'user_agent.original': 'Go-http-client/1.1',
-        'code.file.path': '/build/shop/internal/orders/service.go',
-        'code.line.number': 12,
-        'code.function.name': 'example.com/shop/internal/orders.(*Service).Create',
-      };
+      const attributes = benchAttributes(i, b * BATCH_SIZE + i);
       tracer.startSpan('GET /orders/:id', { kind: SpanKind.SERVER, attributes }).end();
     }
     batches.push(exporter.getFinishedSpans().slice());

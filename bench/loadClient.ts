@@ -9,7 +9,8 @@
  */
 import * as http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { benchAttributes } from './benchSpanShape';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -52,18 +53,7 @@ function makeTemplate(clientId: number, batchSize: number): { body: Buffer; trac
   });
   const tracer = provider.getTracer('load-instrumentation', '1.0.0');
   for (let i = 0; i < batchSize; i++) {
-    const attributes: Attributes = {
-      'http.request.method': i % 5 === 0 ? 'POST' : 'GET',
-      'http.route': '/orders/:id',
-      'url.path': `/orders/${i}`,
-      'http.response.status_code': i % 50 === 0 ? 500 : 200,
-      'server.address': 'orders.internal',
-      'server.port': 8080,
-      'user_agent.original': 'Go-http-client/1.1',
-      'code.file.path': '/build/shop/internal/orders/service.go',
-      'code.line.number': 12,
-      'code.function.name': 'example.com/shop/internal/orders.(*Service).Create',
-    };
+    const attributes = benchAttributes(i);
     tracer.startSpan('GET /orders/:id', { kind: SpanKind.SERVER, attributes }).end();
   }
   const spans = exporter.getFinishedSpans();

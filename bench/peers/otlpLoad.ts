@@ -9,7 +9,8 @@
 import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { context, SpanKind, trace, type Attributes } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { benchAttributes } from '../benchSpanShape';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
@@ -53,22 +54,10 @@ export async function makeTemplate(): Promise<LoadTemplate> {
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('bench-instrumentation', '1.0.0');
-  const attributesFor = (i: number): Attributes => ({
-    'http.request.method': i % 5 === 0 ? 'POST' : 'GET',
-    'http.route': '/orders/:id',
-    'url.path': `/orders/${i}`,
-    'http.response.status_code': i % 50 === 0 ? 500 : 200,
-    'server.address': 'orders.internal',
-    'server.port': 8080,
-    'user_agent.original': 'Go-http-client/1.1',
-    'code.file.path': '/build/shop/internal/orders/service.go',
-    'code.line.number': 12,
-    'code.function.name': 'example.com/shop/internal/orders.(*Service).Create',
-  });
-  const root = tracer.startSpan('GET /orders/:id', { kind: SpanKind.SERVER, attributes: attributesFor(0) });
+  const root = tracer.startSpan('GET /orders/:id', { kind: SpanKind.SERVER, attributes: benchAttributes(0) });
   const parent = trace.setSpan(context.active(), root);
   for (let i = 1; i < SPANS_PER_REQUEST; i++) {
-    tracer.startSpan('orders.load', { kind: SpanKind.INTERNAL, attributes: attributesFor(i) }, parent).end();
+    tracer.startSpan('orders.load', { kind: SpanKind.INTERNAL, attributes: benchAttributes(i) }, parent).end();
   }
   root.end();
   const spans = exporter.getFinishedSpans();
