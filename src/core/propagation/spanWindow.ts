@@ -3,8 +3,6 @@ import { messagingDestination, processKey } from './spanFacts';
 import { Fifo } from '../util/fifo';
 import { SpanTimeline } from './spanTimeline';
 
-export { SpanTimeline };
-
 /**
  * A received span while it is recent enough to serve as evidence. Hundreds of thousands are made a minute, so it
  * holds no doubles (each would be a separate boxed number): its end is worked out, its arrival is a small integer.
