@@ -20,6 +20,8 @@ export type ReceiveReport = SpanLensReport & {
   receivers: { http: ReceiverCounters; grpc: ReceiverCounters | null };
   /** Port sharing with other Span Lens processes: the role at the end, and the spans that came over the owner's feed. */
   sharing: ShareCounters & { role: 'owner' | 'subscriber' | 'none'; ownerPid: number | null };
+  /** Spans the broken-link detector checked, and those that left its bounded window before their grace elapsed. */
+  brokenLinkChecks: { checkedSpans: number; uncheckedSpans: number };
 };
 
 export interface ReceiveIo {
@@ -205,6 +207,12 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   await indexing;
   // No more spans can come: every grace window still open is decided now.
   detector.settleAll();
+  const brokenLinkChecks = detector.counters();
+  if (brokenLinkChecks.uncheckedSpans > 0) {
+    io.log(
+      `spanlens: ${brokenLinkChecks.uncheckedSpans} spans arrived faster than the broken-link detector's window holds them through their grace period; they were stored and mapped but not checked for broken links`,
+    );
+  }
   const report: ReceiveReport = {
     ...buildReport({
       store,
@@ -218,6 +226,7 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
       ownerPid: lastSharedRole.kind === 'subscriber' ? lastSharedRole.owner.pid : lastSharedRole.kind === 'owner' ? process.pid : null,
       ...shareCounters,
     },
+    brokenLinkChecks,
   };
   detector.dispose();
   mapper.dispose();

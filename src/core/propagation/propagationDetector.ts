@@ -73,6 +73,8 @@ export class PropagationDetector implements Disposable {
   private readonly uninstrumentedCallers = new Map<string, { callee: string; callers: Set<string> }>();
   /** Spans waiting out their grace window, in arrival order (each is due at arrival + grace). */
   private readonly pending = new Fifo<WindowEntry>();
+  private checkedSpans = 0;
+  private uncheckedSpans = 0;
   /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
   private readonly reportingPorts = new Set<number>();
   private readonly reportingNames = new Set<string>();
@@ -120,6 +122,14 @@ export class PropagationDetector implements Disposable {
     this.announce();
   }
 
+  /**
+   * Spans checked once their grace window elapsed, and spans pushed out of the bounded window before it did (under a
+   * load above maxSpans per grace window): those could not show a broken link.
+   */
+  counters(): { checkedSpans: number; uncheckedSpans: number } {
+    return { checkedSpans: this.checkedSpans, uncheckedSpans: this.uncheckedSpans };
+  }
+
   findings(): Finding[] {
     return this.book.list().filter((finding) => {
       if (finding.kind !== 'uninstrumented-client') return true;
@@ -154,7 +164,12 @@ export class PropagationDetector implements Disposable {
   private runDue(nowMs: number): void {
     for (let entry = this.pending.peek(); entry && this.window.arrivedMs(entry) + this.graceMs <= nowMs; entry = this.pending.peek()) {
       this.pending.shift();
-      if (entry.alive) this.check(entry, nowMs);
+      if (entry.alive) {
+        this.checkedSpans++;
+        this.check(entry, nowMs);
+      } else {
+        this.uncheckedSpans++;
+      }
     }
   }
 

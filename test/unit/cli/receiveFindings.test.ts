@@ -8,7 +8,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Tracer } from '@opentelemetry/api';
-import type { SpanLensReport } from '../../../src/cli/report';
+import type { ReceiveReport } from '../../../src/cli/receive';
 import { FIXTURE_WORKSPACE, listeningPort, runCli } from './cliProcess';
 
 /** Runs `build` with a tracer whose spans a real OTLP/proto exporter sends to the CLI. */
@@ -24,7 +24,7 @@ async function exportWith(port: number, service: string, build: (tracer: Tracer)
 
 const CREATE = { 'code.file.path': '/build/shop/internal/orders/service.go', 'code.line.number': 11 };
 
-async function reportAfter(send: (port: number) => Promise<void>): Promise<SpanLensReport> {
+async function reportAfter(send: (port: number) => Promise<void>): Promise<ReceiveReport> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'spanlens-findings-'));
   try {
     const reportFile = path.join(scratch, 'report.json');
@@ -34,7 +34,7 @@ async function reportAfter(send: (port: number) => Promise<void>): Promise<SpanL
     await send(port);
     cli.child.kill('SIGTERM');
     assert.equal(await cli.exited, 0, cli.stderr());
-    return JSON.parse(readFileSync(reportFile, 'utf8')) as SpanLensReport;
+    return JSON.parse(readFileSync(reportFile, 'utf8')) as ReceiveReport;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -75,5 +75,7 @@ describe('spanlens receive: broken links', function () {
     assert.equal(report.traces, 1);
     assert.equal(report.locations.length, 2);
     assert.deepEqual(report.findings, []);
+    // Settled on stop: both were checked, none left the window unchecked.
+    assert.deepEqual(report.brokenLinkChecks, { checkedSpans: 2, uncheckedSpans: 0 });
   });
 });

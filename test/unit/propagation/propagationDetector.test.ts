@@ -427,6 +427,15 @@ describe('PropagationDetector', () => {
       assert.equal(detector.findings()[0].occurrences, 1);
     });
 
+    it('counts the spans pushed out of the window before their grace window elapsed as unchecked', () => {
+      const clock = new ManualClock(0);
+      const detector = new PropagationDetector({ locator: new TableLocator(LINES, FILE), graceMs: GRACE, clock: clock.now, maxSpans: 100 });
+      detector.add(Array.from({ length: 300 }, (_, k) => span({ trace: `u${k}`, id: `u${k}`, name: 'burst', service: 'noise', start: k, duration: 1 })));
+      clock.advance(GRACE + 1);
+      detector.settle();
+      assert.deepEqual(detector.counters(), { checkedSpans: 100, uncheckedSpans: 200 });
+    });
+
     it('keeps a bounded window: spans past the cap are no longer evidence', () => {
       const clock = new ManualClock(0);
       const detector = new PropagationDetector({ locator: new TableLocator(LINES, FILE), graceMs: GRACE, clock: clock.now, maxSpans: 100 });
