@@ -4,8 +4,8 @@
 // polls the directory (handlePanelCheckpoints), runs the checks named by the request against the webview frame, counts
 // each as a pass or a failure, and answers with `<name>.response.json`. A checkpoint is needed (rather than checking
 // after the suites, like the annotations) because later suites clear the store, and with it the panel.
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unansweredRequests } from './checkpoints.mjs';
 
 /** Environment variable that tells the suite where to write its checkpoint requests. */
 export const PANEL_CHECKPOINTS_ENV = 'SPAN_LENS_IT_PANEL_CHECKPOINTS';
@@ -326,16 +326,7 @@ const CHECKPOINTS = { 'live-session': liveSessionChecks, panel: panelChecks };
  * results; the suite waits for the answer, so the page and the extension host stay in step.
  */
 export async function handlePanelCheckpoints(page, dir, artifacts, pass, fail, log = console.log) {
-  if (!existsSync(dir)) {
-    return;
-  }
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.request.json')).sort()) {
-    const base = name.slice(0, -'.request.json'.length);
-    const responseFile = join(dir, `${base}.response.json`);
-    if (existsSync(responseFile)) {
-      continue;
-    }
-    const request = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  for (const { request, answer } of unansweredRequests(dir)) {
     const response = { name: request.name, passed: [], failed: [] };
     const run = CHECKPOINTS[request.name];
     if (run) {
@@ -345,7 +336,6 @@ export async function handlePanelCheckpoints(page, dir, artifacts, pass, fail, l
       fail(`page: checkpoint ${request.name}`, new Error(`unknown checkpoint ${request.name}`));
       response.failed.push({ title: request.name, error: 'unknown checkpoint' });
     }
-    writeFileSync(`${responseFile}.partial`, JSON.stringify(response, null, 2));
-    renameSync(`${responseFile}.partial`, responseFile);
+    answer(response);
   }
 }

@@ -8,18 +8,14 @@
 // The second window's runner extension is an observer, not a suite runner: the harness writes
 // `$SPAN_LENS_IT_OBSERVER_DIR/observe.request.json` ({ seq, traceIds }) and it answers `observe.response.json` with its
 // pid, receiver address and which of the trace ids its store holds (see test/runner-extension/extension.js).
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unansweredRequests, writeWhole } from './checkpoints.mjs';
 
 export const WINDOW_CHECKPOINTS_ENV = 'SPAN_LENS_IT_WINDOW_CHECKPOINTS';
 export const OBSERVER_DIR_ENV = 'SPAN_LENS_IT_OBSERVER_DIR';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function writeWhole(file, value) {
-  writeFileSync(`${file}.partial`, JSON.stringify(value, null, 2));
-  renameSync(`${file}.partial`, file);
-}
 
 function alive(pid) {
   try {
@@ -46,16 +42,7 @@ export class SecondWindow {
   /** Answers every request in the checkpoint folder not answered yet; called from the harness's polling loop. */
   async handle() {
     const { checkpoints, log } = this.options;
-    if (!existsSync(checkpoints)) {
-      return;
-    }
-    for (const name of readdirSync(checkpoints).filter((n) => n.endsWith('.request.json')).sort()) {
-      const base = name.slice(0, -'.request.json'.length);
-      const responseFile = join(checkpoints, `${base}.response.json`);
-      if (existsSync(responseFile)) {
-        continue;
-      }
-      const request = JSON.parse(readFileSync(join(checkpoints, name), 'utf8'));
+    for (const { base, request, answer } of unansweredRequests(checkpoints)) {
       log(`second window: ${request.kind} (${base})`);
       let response;
       try {
@@ -64,7 +51,7 @@ export class SecondWindow {
         response = { ok: false, error: String(error?.stack ?? error) };
         log(`second window: ${request.kind} failed: ${error?.message ?? error}`);
       }
-      writeWhole(responseFile, response);
+      answer(response);
     }
   }
 
