@@ -42,7 +42,7 @@ export class SpanTimeline {
     } else {
       const c = this.chunkFor(start);
       const chunk = chunks[c];
-      chunk.splice(upperBound(chunk, start), 0, entry);
+      insertAt(chunk, upperBound(chunk, start), entry);
       if (chunk.length > CHUNK * 2) chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
     }
     this.total++;
@@ -135,6 +135,14 @@ export class SpanTimeline {
     this.dead = 0;
     this.longestMs = longest;
   }
+}
+
+/** `splice(at, 0, entry)` without the array of removed elements splice allocates on every call. */
+function insertAt(chunk: WindowEntry[], at: number, entry: WindowEntry): void {
+  let i = chunk.length;
+  chunk.push(entry);
+  for (; i > at; i--) chunk[i] = chunk[i - 1];
+  chunk[at] = entry;
 }
 
 /** First index whose span starts after `ms`. */

@@ -102,8 +102,10 @@ export class SpanWindow {
       if (siblings) siblings.add(entry);
       else trace.children.set(span.parentSpanId, new Set([entry]));
     }
-    for (const link of span.links) {
-      const target = spanKey(link.traceId, link.spanId);
+    // Indexed: `for...of` over the shared frozen empty array allocates an iterator per span.
+    const links = span.links;
+    for (let i = 0; i < links.length; i++) {
+      const target = spanKey(links[i].traceId, links[i].spanId);
       this.linksByTarget.set(target, (this.linksByTarget.get(target) ?? 0) + 1);
     }
     let timeline = this.timelines.get(entry.process);
@@ -216,8 +218,9 @@ export class SpanWindow {
       }
       if (trace.spans.size === 0 && trace.children.size === 0) this.traces.delete(span.traceId);
     }
-    for (const link of span.links) {
-      const target = spanKey(link.traceId, link.spanId);
+    const links = span.links;
+    for (let i = 0; i < links.length; i++) {
+      const target = spanKey(links[i].traceId, links[i].spanId);
       const count = (this.linksByTarget.get(target) ?? 1) - 1;
       if (count > 0) this.linksByTarget.set(target, count);
       else this.linksByTarget.delete(target);

@@ -1,4 +1,4 @@
-import type { SourceLocation, Span, SpanLocator } from '../model/span';
+import type { Resource, SourceLocation, Span, SpanLocator } from '../model/span';
 import type { Disposable } from '../util/emitter';
 import { readCodeAttributes, type CodeAttributes } from './codeAttributes';
 import { languagesOfSdk } from './sourceLanguage';
@@ -15,6 +15,13 @@ const MAX_CACHED = 50_000;
  */
 const LIBRARY_SCOPE = /^(?:go\.opentelemetry\.io\/contrib\/|@opentelemetry\/instrumentation|opentelemetry\.instrumentation\.|io\.opentelemetry\.)/;
 
+/** Name and function-name answers for the spans of one Resource object (one batch's, in practice). */
+interface ResourceCache {
+  resource: Resource;
+  byName: Map<string, SourceLocation | null>;
+  byFunction: Map<string, SourceLocation | null>;
+}
+
 /**
  * Span -> the line that produced it, most reliable evidence first: `code.*` attributes, a stack trace, the span
  * name's call site, `code.function.name` as a Go declaration. `locate` runs per received span: everything
@@ -23,10 +30,11 @@ const LIBRARY_SCOPE = /^(?:go\.opentelemetry\.io\/contrib\/|@opentelemetry\/inst
 export class SourceMapper implements SpanLocator, Disposable {
   /** (service, sdk language, span name) or (service, function name) -> location; null = nothing fits. */
   private readonly cache = new Map<string, SourceLocation | null>();
+  private recent: ResourceCache | undefined;
   private readonly subscription: Disposable;
 
   constructor(private readonly index: WorkspaceIndex) {
-    this.subscription = index.onDidChange(() => this.cache.clear());
+    this.subscription = index.onDidChange(() => this.forget());
   }
 
   locate(span: Span): SourceLocation | undefined {
@@ -41,7 +49,12 @@ export class SourceMapper implements SpanLocator, Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.forget();
+  }
+
+  private forget(): void {
     this.cache.clear();
+    this.recent = undefined;
   }
 
   private fromCodeAttributes(code: CodeAttributes): SourceLocation | undefined {
@@ -54,8 +67,9 @@ export class SourceMapper implements SpanLocator, Disposable {
   }
 
   private fromStackTraces(span: Span): SourceLocation | undefined {
-    for (const trace of spanStackTraces(span)) {
-      for (const frame of userFrames(trace)) {
+    const traces = spanStackTraces(span);
+    for (let i = 0; i < traces.length; i++) {
+      for (const frame of userFrames(traces[i])) {
         const file = this.index.resolver.resolve(frame.file);
         if (!file) continue;
         const location: SourceLocation = { file, line: frame.line, via: 'stacktrace' };
@@ -68,9 +82,12 @@ export class SourceMapper implements SpanLocator, Disposable {
 
   private fromSpanName(span: Span): SourceLocation | undefined {
     if (LIBRARY_SCOPE.test(span.scope.name)) return undefined;
+    const batch = this.batchCache(span.resource);
+    const hit = batch.byName.get(span.name);
+    if (hit !== undefined) return hit ?? undefined;
     const sdkLanguage = sdkLanguageOf(span);
     const key = `name\0${span.resource.serviceName}\0${sdkLanguage ?? ''}\0${span.name}`;
-    return this.cached(key, () => {
+    return this.cached(key, batch.byName, span.name, () => {
       const candidate = pickCandidate(this.index.spanNames.lookup(span.name), span.resource.serviceName, sdkLanguage);
       return candidate && { file: candidate.file, line: candidate.line, column: candidate.column, via: 'span-name' };
     });
@@ -83,19 +100,39 @@ export class SourceMapper implements SpanLocator, Disposable {
     // Go symbols only: a Java or Python qualified name would be misread as a Go package path.
     if (sdkLanguage !== undefined && sdkLanguage.toLowerCase() !== 'go') return undefined;
     const service = span.resource.serviceName;
-    return this.cached(`func\0${service}\0${functionName}`, () => {
+    const batch = this.batchCache(span.resource);
+    const hit = batch.byFunction.get(functionName);
+    if (hit !== undefined) return hit ?? undefined;
+    return this.cached(`func\0${service}\0${functionName}`, batch.byFunction, functionName, () => {
       const declaration = this.index.goDeclarations.find(functionName, serviceTokens(service));
       return declaration && { ...declaration, via: 'function-name' };
     });
   }
 
-  private cached(key: string, compute: () => SourceLocation | undefined): SourceLocation | undefined {
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit ?? undefined;
-    const location = compute();
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(key, location ?? null);
-    return location;
+  /** Also remembers the answer in the current resource's `batchMap` under `batchKey`. */
+  private cached(
+    key: string,
+    batchMap: Map<string, SourceLocation | null>,
+    batchKey: string,
+    compute: () => SourceLocation | undefined,
+  ): SourceLocation | undefined {
+    let location = this.cache.get(key);
+    if (location === undefined) {
+      location = compute() ?? null;
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, location);
+    }
+    if (batchMap.size < MAX_CACHED) batchMap.set(batchKey, location);
+    return location ?? undefined;
+  }
+
+  /**
+   * Answers for the spans of the resource seen last. A batch's spans share one Resource object, so most spans
+   * are answered by their name alone, without building the service/language/name key string.
+   */
+  private batchCache(resource: Resource): ResourceCache {
+    if (this.recent?.resource !== resource) this.recent = { resource, byName: new Map(), byFunction: new Map() };
+    return this.recent;
   }
 }
 

@@ -10,15 +10,21 @@ export interface StackFrame {
   function?: string;
 }
 
+const NO_TRACES: readonly string[] = Object.freeze([]);
+
 /**
  * The stack traces a span carries, most specific first: `code.stacktrace`, then every `exception` event's
  * `exception.stacktrace`.
  */
-export function spanStackTraces(span: Span): string[] {
-  const traces: string[] = [];
+export function spanStackTraces(span: Span): readonly string[] {
   const own = span.attributes['code.stacktrace'];
+  const events = span.events;
+  // Runs for every span without `code.*`: most carry neither, and get no array.
+  if (own === undefined && events.length === 0) return NO_TRACES;
+  const traces: string[] = [];
   if (typeof own === 'string' && own.trim() !== '') traces.push(own);
-  for (const event of span.events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
     if (event.name !== 'exception') continue;
     const trace = event.attributes['exception.stacktrace'];
     if (typeof trace === 'string' && trace.trim() !== '') traces.push(trace);
