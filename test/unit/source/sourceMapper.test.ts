@@ -148,6 +148,32 @@ describe('SourceMapper', function () {
       assert.equal(mapper.locate(span), undefined);
     });
 
+    it('spans of one batch (one Resource object) are each mapped by their own name, scope and function', () => {
+      const first = makeSpan({ name: 'order.create', serviceName: 'order-service', sdkLanguage: 'go' });
+      const batch = (input: Parameters<typeof makeSpan>[0]) => ({ ...makeSpan(input), resource: first.resource });
+      const spans = [
+        first,
+        batch({ name: 'process' }),
+        batch({ name: 'order.create', scopeName: 'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp' }),
+        batch({ name: 'nothing.here' }),
+        batch({ name: 'h', attributes: { 'code.function.name': 'main.handle' } }),
+        batch({ name: 'h', attributes: { 'code.function.name': 'github.com/acme/shop/cmd/order.main.func1' } }),
+        batch({ name: 'order.create' }),
+      ];
+      // Twice: the second round is answered from the batch's cache, and must say the same.
+      for (let round = 0; round < 2; round++) {
+        assert.deepEqual(spans.map((span) => show(mapper.locate(span))), [
+          'internal/order/service.go:20 span-name',
+          'internal/order/service.go:43 span-name',
+          undefined,
+          undefined,
+          'cmd/order/main.go:14 function-name',
+          'cmd/order/main.go:7 function-name',
+          'internal/order/service.go:20 span-name',
+        ]);
+      }
+    });
+
     it('path mappings set later apply at once', () => {
       const span = makeSpan({ attributes: { 'code.file.path': '/builds/x/main.go', 'code.line.number': 9 } });
       // Two main.go files, and the telemetry path names neither: unmapped until a mapping says which.
