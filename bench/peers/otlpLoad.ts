@@ -25,6 +25,8 @@ export interface LoadResult {
   /** The first failure, to show in the note. */
   firstError?: string;
   ms: number;
+  /** CPU seconds the generator itself used: near `ms` means the generator, not the receiver, set the pace. */
+  generatorCpuSeconds: number;
 }
 
 /** One serialized request and where in it the trace id sits, so each send can carry a new trace. */
@@ -85,7 +87,8 @@ function bodyFor(template: LoadTemplate, salt: number, n: number): Buffer {
 
 /** Runs `concurrency` send loops until `durationMs` is up; each loop waits for its answer before the next send. */
 async function runLoops(durationMs: number, concurrency: number, send: (n: number) => Promise<string | undefined>): Promise<LoadResult> {
-  const result: LoadResult = { ackedSpans: 0, failedRequests: 0, ms: 0 };
+  const result: LoadResult = { ackedSpans: 0, failedRequests: 0, ms: 0, generatorCpuSeconds: 0 };
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + durationMs;
   let n = 0;
@@ -104,6 +107,8 @@ async function runLoops(durationMs: number, concurrency: number, send: (n: numbe
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
   result.ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  result.generatorCpuSeconds = (cpu.user + cpu.system) / 1e6;
   return result;
 }
 

@@ -119,6 +119,7 @@ async function measure(receiver: PeerReceiver, protocol: Protocol, load: LoadKin
       if (result.failedRequests > 0) {
         loadNote = `; ${result.failedRequests} requests refused (first: ${result.firstError})`;
       }
+      loadNote += `; generator used ${(result.generatorCpuSeconds / (result.ms / 1000)).toFixed(2)} of a core`;
     } else {
       const run = await runTelemetrygens(peerBinary('telemetrygen') ?? 'telemetrygen', protocol, port, DURATION_MS, TELEMETRYGEN_PROCESSES);
       ms = run.ms;
@@ -281,6 +282,13 @@ export async function runPeerBench(): Promise<BenchRow[]> {
     const share = (100 * ours.spansPerSecond) / bare.spansPerSecond;
     console.log(`Span Lens / bare node:http over OTLP/HTTP protobuf, same load: ${share.toFixed(1)} % (target ≥ 25 %)`);
     rows.push({ name: 'Span Lens http own / bare node:http', value: share, unit: '%', note: 'headless receiver + store + mapping + broken-link detection vs bodies read and discarded; target ≥ 25 %' });
+    // The peers' shares of the same ceiling, for scale: what decoding (and storing) costs any receiver here.
+    for (const peer of measurements) {
+      if (peer === ours || peer === bare || peer.protocol !== 'http' || peer.load !== 'own' || !peer.spansPerSecond) continue;
+      const peerShare = (100 * peer.spansPerSecond) / bare.spansPerSecond;
+      console.log(`${peer.receiver} / bare node:http, same load: ${peerShare.toFixed(1)} %`);
+      rows.push({ name: `${peer.receiver} http own / bare node:http`, value: peerShare, unit: '%', note: 'the same ratio for this peer' });
+    }
   }
   const all = [...toRows(measurements), ...rows];
   all.unshift({ name: 'load', value: DURATION_MS / 1000, unit: 's/run', note: `${loadLabel}${buildNote ? `; ${buildNote}` : ''}; install peers: ${SETUP_SCRIPT}` });
