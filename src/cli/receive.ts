@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
-import { GoBlameRefiner, PropagationDetector } from '../core/propagation';
+import { GoBlameRefiner, PropagationDetector, type PropagationCounters } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from '../receiver/grpcReceiver';
 import { DEFAULT_MAX_BODY_BYTES, OtlpHttpReceiver, ReceiverCounters } from '../receiver/httpReceiver';
@@ -20,8 +20,11 @@ export type ReceiveReport = SpanLensReport & {
   receivers: { http: ReceiverCounters; grpc: ReceiverCounters | null };
   /** Port sharing with other Span Lens processes: the role at the end, and the spans that came over the owner's feed. */
   sharing: ShareCounters & { role: 'owner' | 'subscriber' | 'none'; ownerPid: number | null };
-  /** Spans the broken-link detector checked, and those that left its bounded window before their grace elapsed. */
-  brokenLinkChecks: { checkedSpans: number; uncheckedSpans: number };
+  /**
+   * Spans the broken-link detector checked (some only within their trace), those that left its bounded window before
+   * their grace elapsed, and those of traces it turned away under a load its window cannot hold.
+   */
+  brokenLinkChecks: PropagationCounters;
 };
 
 export interface ReceiveIo {
@@ -208,9 +211,14 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   // No more spans can come: every grace window still open is decided now.
   detector.settleAll();
   const brokenLinkChecks = detector.counters();
+  if (brokenLinkChecks.notAdmittedSpans > 0) {
+    io.log(
+      `spanlens: spans arrived faster than the broken-link detector's window holds them through their grace period: it took in whole traces while it had room (${brokenLinkChecks.checkedSpans} spans checked, ${brokenLinkChecks.checkedWithinTraceSpans} of them only within their own trace) and turned ${brokenLinkChecks.notAdmittedSpans} spans away; those were stored and mapped but not checked for broken links`,
+    );
+  }
   if (brokenLinkChecks.uncheckedSpans > 0) {
     io.log(
-      `spanlens: ${brokenLinkChecks.uncheckedSpans} spans arrived faster than the broken-link detector's window holds them through their grace period; they were stored and mapped but not checked for broken links`,
+      `spanlens: ${brokenLinkChecks.uncheckedSpans} spans of traces larger than the broken-link detector's window were pushed out of it before their grace period ended; they were stored and mapped but not checked for broken links`,
     );
   }
   const report: ReceiveReport = {

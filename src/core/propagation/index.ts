@@ -7,7 +7,7 @@ export {
   type FindingEvidence,
   type FindingKind,
 } from './findingTypes';
-export { PropagationDetector, type FindingsEvent, type PropagationDetectorOptions } from './propagationDetector';
+export { PropagationDetector, type FindingsEvent, type PropagationCounters, type PropagationDetectorOptions } from './propagationDetector';
 export { HEALTHY_TO_CLEAR } from './findingBook';
 export { whyItMatters } from './findingTexts';
 export { GoBlameRefiner, type GoSourceFiles } from './goBlameRefiner';

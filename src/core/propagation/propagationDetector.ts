@@ -34,11 +34,26 @@ export interface PropagationDetectorOptions {
 /** VS Code's event shape: subscribe with a listener, dispose to stop. */
 export type FindingsEvent = (listener: Listener<{ findings: Finding[] }>) => Disposable;
 
+/** What became of the spans the detector was given (see `PropagationDetector.counters`). */
+export interface PropagationCounters {
+  checkedSpans: number;
+  checkedWithinTraceSpans: number;
+  uncheckedSpans: number;
+  notAdmittedSpans: number;
+}
+
 const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_WINDOW_MS = 120_000;
 const DEFAULT_MAX_SPANS = 50_000;
 /** Span ids remembered (between this many and twice as many of the latest). */
 const REMEMBERED_IDS = 100_000;
+/**
+ * Share of the window that spans waiting out their grace may fill before new traces are turned away: the rest is
+ * headroom for the traces already taken in, whose later spans are always taken.
+ */
+const ADMISSION_SHARE = 0.8;
+/** Trace ids turned away that are remembered (between this many and twice as many of the latest). */
+const REFUSED_TRACES = 100_000;
 /**
  * Services on one machine share its clock, but caller and callee take their timestamps at slightly different
  * points. Kept small: a wide slack lets a short unrelated span "contain" a call that ran next to it.
@@ -74,7 +89,19 @@ export class PropagationDetector implements Disposable {
   /** Spans waiting out their grace window, in arrival order (each is due at arrival + grace). */
   private readonly pending = new Fifo<WindowEntry>();
   private checkedSpans = 0;
+  private checkedWithinTraceSpans = 0;
   private uncheckedSpans = 0;
+  private notAdmittedSpans = 0;
+  /** Spans waiting out their grace beyond which a new trace is turned away. */
+  private readonly admissionBudget: number;
+  /** Traces turned away, in two generations: every later span of one is turned away too. */
+  private refusedTraces = new Set<string>();
+  private refusedBefore = new Set<string>();
+  /** When a trace was last turned away: checks across traces near then would miss what was turned away. */
+  private lastRefusalMs = Number.NEGATIVE_INFINITY;
+  /** The last span's trace and its admission: a batch's spans mostly share a trace. */
+  private lastTraceId: string | undefined;
+  private lastTraceAdmitted = false;
   /** Ports and names that SERVER spans were reported for: such a peer is not silent. */
   private readonly reportingPorts = new Set<number>();
   private readonly reportingNames = new Set<string>();
@@ -89,20 +116,33 @@ export class PropagationDetector implements Disposable {
     this.refiner = options.refiner;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.clock = options.clock ?? Date.now;
+    const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
     this.window = new SpanWindow({
       maxAgeMs: Math.max(options.windowMs ?? DEFAULT_WINDOW_MS, this.graceMs * 2),
-      maxSpans: options.maxSpans ?? DEFAULT_MAX_SPANS,
+      maxSpans,
       rememberedIds: REMEMBERED_IDS,
     });
+    this.admissionBudget = Math.max(1, Math.floor(maxSpans * ADMISSION_SHARE));
   }
 
-  /** Any arrival order, any batch split. Checks whose grace window has elapsed run right away. */
+  /**
+   * Any arrival order, any batch split. Checks whose grace window has elapsed run right away.
+   *
+   * Under a load the window cannot hold through the grace period, whole traces are turned away rather than every span
+   * being pushed out unchecked: the traces taken in are checked in full within themselves (orphans, canceled
+   * contexts), and checks across traces wait until nothing has been turned away for a grace period either side.
+   */
   add(spans: readonly Span[]): void {
     const now = this.clock();
     for (const span of spans) {
+      // Every server counts as reporting, taken in or not: a service is not silent because its traces were turned away.
+      this.noteReporter(span);
+      if (!this.admits(span.traceId, now)) {
+        this.notAdmittedSpans++;
+        continue;
+      }
       const entry = this.window.add(span, now);
       if (!entry) continue;
-      this.noteReporter(span);
       this.pending.push(entry);
     }
     this.window.evict(now);
@@ -123,11 +163,17 @@ export class PropagationDetector implements Disposable {
   }
 
   /**
-   * Spans checked once their grace window elapsed, and spans pushed out of the bounded window before it did (under a
-   * load above maxSpans per grace window): those could not show a broken link.
+   * Spans checked once their grace window elapsed (`checkedWithinTraceSpans` of them only within their own trace:
+   * traces were being turned away around them), spans pushed out of the bounded window before it elapsed (a trace
+   * taken in that outgrew the window), and spans of traces turned away under load: those could not show a broken link.
    */
-  counters(): { checkedSpans: number; uncheckedSpans: number } {
-    return { checkedSpans: this.checkedSpans, uncheckedSpans: this.uncheckedSpans };
+  counters(): PropagationCounters {
+    return {
+      checkedSpans: this.checkedSpans,
+      checkedWithinTraceSpans: this.checkedWithinTraceSpans,
+      uncheckedSpans: this.uncheckedSpans,
+      notAdmittedSpans: this.notAdmittedSpans,
+    };
   }
 
   findings(): Finding[] {
@@ -147,6 +193,10 @@ export class PropagationDetector implements Disposable {
   clear(): void {
     this.window.clear();
     this.pending.clear();
+    this.refusedTraces = new Set();
+    this.refusedBefore = new Set();
+    this.lastRefusalMs = Number.NEGATIVE_INFINITY;
+    this.lastTraceId = undefined;
     this.reportingPorts.clear();
     this.reportingNames.clear();
     this.blames.clear();
@@ -161,12 +211,43 @@ export class PropagationDetector implements Disposable {
     this.changed.dispose();
   }
 
+  /**
+   * A span of a trace already taken in is always taken (a late parent must not make its children orphans); one of a
+   * trace turned away is always turned away; a new trace is taken while the spans waiting out their grace leave
+   * room in the window.
+   */
+  private admits(traceId: string, nowMs: number): boolean {
+    if (traceId !== this.lastTraceId) {
+      this.lastTraceId = traceId;
+      if (this.window.hasTrace(traceId)) this.lastTraceAdmitted = true;
+      else if (this.refusedTraces.has(traceId) || this.refusedBefore.has(traceId)) this.lastTraceAdmitted = false;
+      else if (this.pending.size < this.admissionBudget) this.lastTraceAdmitted = true;
+      else {
+        this.lastTraceAdmitted = false;
+        this.refuse(traceId);
+      }
+    }
+    if (!this.lastTraceAdmitted) this.lastRefusalMs = nowMs;
+    return this.lastTraceAdmitted;
+  }
+
+  private refuse(traceId: string): void {
+    if (this.refusedTraces.size >= REFUSED_TRACES) {
+      this.refusedBefore = this.refusedTraces;
+      this.refusedTraces = new Set();
+    }
+    this.refusedTraces.add(traceId);
+  }
+
   private runDue(nowMs: number): void {
     for (let entry = this.pending.peek(); entry && this.window.arrivedMs(entry) + this.graceMs <= nowMs; entry = this.pending.peek()) {
       this.pending.shift();
       if (entry.alive) {
+        // What was turned away from a grace period before this span arrived to now could be its other side.
+        const acrossTraces = this.lastRefusalMs < this.window.arrivedMs(entry) - this.graceMs;
         this.checkedSpans++;
-        this.check(entry, nowMs);
+        if (!acrossTraces) this.checkedWithinTraceSpans++;
+        this.check(entry, nowMs, acrossTraces);
       } else {
         this.uncheckedSpans++;
       }
@@ -179,14 +260,17 @@ export class PropagationDetector implements Disposable {
     this.changed.fire({ findings: this.findings() });
   }
 
-  private check(entry: WindowEntry, nowMs: number): void {
+  /** `acrossTraces`: also the checks that look for the span's other side in other traces. */
+  private check(entry: WindowEntry, nowMs: number, acrossTraces: boolean): void {
     const span = entry.span;
     if (span.parentSpanId) this.checkChild(entry, nowMs);
-    else if (span.kind === SpanKind.Server) this.checkServerRoot(entry, nowMs);
+    else if (!acrossTraces) {
+      // A root's faults are all about other traces.
+    } else if (span.kind === SpanKind.Server) this.checkServerRoot(entry, nowMs);
     else if (span.kind === SpanKind.Consumer) this.checkConsumerRoot(entry, nowMs);
     else this.checkDetached(entry, nowMs);
-    if (span.kind === SpanKind.Client) this.checkCall(entry, nowMs);
-    else if (span.kind === SpanKind.Producer) this.checkPublish(entry, nowMs);
+    if (span.kind === SpanKind.Client) this.checkCall(entry, nowMs, acrossTraces);
+    else if (span.kind === SpanKind.Producer && acrossTraces) this.checkPublish(entry, nowMs);
   }
 
   // ---- orphan-span, canceled-context (and healthy spans for detached-async)
@@ -329,7 +413,7 @@ export class PropagationDetector implements Disposable {
     return shown.join('\n');
   }
 
-  private checkCall(client: WindowEntry, nowMs: number): void {
+  private checkCall(client: WindowEntry, nowMs: number, acrossTraces: boolean): void {
     const target = clientTarget(client.span);
     const child = this.window.firstChild(client);
     if (child) {
@@ -339,7 +423,7 @@ export class PropagationDetector implements Disposable {
       this.healthy('silent-service', client, peerName(target));
       return;
     }
-    if (client.explained) return;
+    if (client.explained || !acrossTraces) return;
     const server = this.findRootServer(client, target);
     if (server) {
       this.disconnected(client, server, nowMs);

@@ -76,6 +76,6 @@ describe('spanlens receive: broken links', function () {
     assert.equal(report.locations.length, 2);
     assert.deepEqual(report.findings, []);
     // Settled on stop: both were checked, none left the window unchecked.
-    assert.deepEqual(report.brokenLinkChecks, { checkedSpans: 2, uncheckedSpans: 0 });
+    assert.deepEqual(report.brokenLinkChecks, { checkedSpans: 2, checkedWithinTraceSpans: 0, uncheckedSpans: 0, notAdmittedSpans: 0 });
   });
 });

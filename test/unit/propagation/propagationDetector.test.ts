@@ -427,24 +427,79 @@ describe('PropagationDetector', () => {
       assert.equal(detector.findings()[0].occurrences, 1);
     });
 
-    it('counts the spans pushed out of the window before their grace window elapsed as unchecked', () => {
-      const clock = new ManualClock(0);
-      const detector = new PropagationDetector({ locator: new TableLocator(LINES, FILE), graceMs: GRACE, clock: clock.now, maxSpans: 100 });
-      detector.add(Array.from({ length: 300 }, (_, k) => span({ trace: `u${k}`, id: `u${k}`, name: 'burst', service: 'noise', start: k, duration: 1 })));
-      clock.advance(GRACE + 1);
-      detector.settle();
-      assert.deepEqual(detector.counters(), { checkedSpans: 100, uncheckedSpans: 200 });
-    });
-
-    it('keeps a bounded window: spans past the cap are no longer evidence', () => {
+    it('a trace larger than the window pushes spans out before their grace elapsed: unchecked, and no longer evidence', () => {
       const clock = new ManualClock(0);
       const detector = new PropagationDetector({ locator: new TableLocator(LINES, FILE), graceMs: GRACE, clock: clock.now, maxSpans: 100 });
       detector.add(orderCalling('d1', 'a', 0));
-      // 200 unrelated spans push the client span out before its server shows up.
-      detector.add(Array.from({ length: 200 }, (_, k) => span({ trace: `f${k}`, id: `f${k}`, name: 'noise', service: 'noise', start: 100 + k, duration: 1 })));
+      // One trace of 200 spans, taken in whole: it pushes the client span out before its server shows up.
+      detector.add(Array.from({ length: 200 }, (_, k) => span({ trace: 'f', id: `f${k}`, parent: k ? 'f0' : undefined, name: 'noise', service: 'noise', start: 100 + k, duration: 1 })));
+      clock.advance(GRACE + 1);
+      detector.settle();
       detector.add(inventoryRoot('d2', 'a', 0));
       detector.settleAll();
       assert.deepEqual(detector.findings().filter((f) => f.kind === 'disconnected-server'), []);
+      const counters = detector.counters();
+      assert.equal(counters.notAdmittedSpans, 0);
+      assert.equal(counters.uncheckedSpans, 103);
+      assert.equal(counters.checkedSpans, 102);
+    });
+  });
+
+  describe('under a load its window cannot hold through the grace period', () => {
+    const loaded = (): { detector: PropagationDetector; clock: ManualClock } => {
+      const clock = new ManualClock(0);
+      // Room for 80 spans waiting out their grace (80 % of the window).
+      return { detector: new PropagationDetector({ locator: new TableLocator(LINES, FILE), graceMs: GRACE, clock: clock.now, maxSpans: 100 }), clock };
+    };
+    const noise = (prefix: string, count: number, start = 0): Span[] =>
+      Array.from({ length: count }, (_, k) => span({ trace: `${prefix}${k}`, id: `${prefix}${k}`, name: 'noise', service: 'noise', start: start + k, duration: 1 }));
+
+    it('takes whole traces while there is room and turns the next ones away, counting both', () => {
+      const { detector, clock } = loaded();
+      detector.add(noise('n', 300));
+      clock.advance(GRACE + 1);
+      detector.settle();
+      assert.deepEqual(detector.counters(), { checkedSpans: 80, checkedWithinTraceSpans: 80, uncheckedSpans: 0, notAdmittedSpans: 220 });
+    });
+
+    it('a trace taken in keeps every later span (a late parent makes no orphan), a trace turned away stays away', () => {
+      const { detector, clock } = loaded();
+      // Taken in while there is room: a child whose parent comes late, and a child whose parent never comes.
+      detector.add([span({ trace: 'k', id: 'k2', parent: 'k1', name: 'inventory.Check', service: 'inventory-service', start: 1, duration: 1 })]);
+      detector.add([span({ trace: 'b', id: 'b2', parent: 'gone', name: 'order.Create', service: 'order-service', start: 2, duration: 1 })]);
+      detector.add(noise('n', 200, 10));
+      // The window is full now: a new trace's child is turned away, the late parent of a trace taken in is not.
+      detector.add([span({ trace: 'a', id: 'a2', parent: 'a1', name: 'order.Get', service: 'order-service', start: 3, duration: 1 })]);
+      detector.add([span({ trace: 'k', id: 'k1', name: 'GET /stock/:sku', service: 'inventory-service', kind: SERVER, start: 0, duration: 5 })]);
+      clock.advance(GRACE + 1);
+      detector.settle();
+      // Room again; the turned-away trace's parent is still turned away (its child was never checked).
+      detector.add([span({ trace: 'a', id: 'a1', name: 'GET /orders/:id', service: 'order-service', kind: SERVER, start: 0, duration: 9 })]);
+      detector.settleAll();
+      assert.deepEqual(
+        detector.findings().map((f) => `${f.kind} ${f.evidence.map((e) => e.name).join(',')}`),
+        ['orphan-span order.Create'],
+      );
+      assert.equal(detector.counters().notAdmittedSpans, 2 + 122);
+    });
+
+    it('checks across traces wait until nothing was turned away for a grace period either side', () => {
+      const { detector, clock } = loaded();
+      // A call whose callee started a new trace, taken in just before the load turns traces away: not judged.
+      detector.add(orderCalling('d1', 'a', 0));
+      detector.add(inventoryRoot('d2', 'a', 0));
+      detector.add(noise('n', 200, 100));
+      clock.advance(GRACE + 1);
+      detector.settle();
+      assert.deepEqual(detector.findings().filter((f) => f.kind === 'disconnected-server'), []);
+      assert.ok(detector.counters().checkedWithinTraceSpans >= 5);
+      // The same fault once the load is over by a grace period: found.
+      clock.advance(GRACE + 1);
+      detector.add(orderCalling('d3', 'b', 1000));
+      detector.add(inventoryRoot('d4', 'b', 1000));
+      clock.advance(GRACE + 1);
+      detector.settle();
+      assert.equal(detector.findings().filter((f) => f.kind === 'disconnected-server').length, 1);
     });
   });
 });
