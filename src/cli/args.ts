@@ -14,11 +14,15 @@ export interface ReceiveOptions {
   /** Where the JSON report goes; stdout when absent. */
   report?: string;
   maxSpans: number;
+  /** --decode-workers: decode worker threads; absent: one per core, at most four. */
+  decodeWorkers?: number;
   /** --cors-origin: browser origins allowed to send over OTLP/HTTP ('*' any); none when absent. */
   corsAllowedOrigins?: string[];
   /** From the SPANLENS_API_KEY environment variable (not a flag: flags show in process listings). */
   apiKey?: string;
 }
+
+export const MAX_DECODE_WORKERS = 16;
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export const CHECK_FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif'];
@@ -61,6 +65,7 @@ Options for receive:
   --workspace DIR    Source tree to map spans into (default: the current directory)
   --report FILE      Write the report to FILE instead of stdout
   --max-spans N      Spans kept in memory; oldest traces are evicted beyond it (default ${DEFAULT_MAX_SPANS})
+  --decode-workers N Threads decoding request bodies (default: one per core, at most 4)
 
 Options for check:
   --format F         text (default), json or sarif
@@ -74,8 +79,8 @@ Environment:
   SPANLENS_API_KEY   When set, receive only requests carrying it (Authorization: Bearer <key> or x-api-key: <key>)
 `;
 
-type ValueOption = '--host' | '--http-port' | '--grpc-port' | '--workspace' | '--report' | '--max-spans' | '--cors-origin';
-const valueOptions = new Set<string>(['--host', '--http-port', '--grpc-port', '--workspace', '--report', '--max-spans', '--cors-origin']);
+type ValueOption = '--host' | '--http-port' | '--grpc-port' | '--workspace' | '--report' | '--max-spans' | '--decode-workers' | '--cors-origin';
+const valueOptions = new Set<string>(['--host', '--http-port', '--grpc-port', '--workspace', '--report', '--max-spans', '--decode-workers', '--cors-origin']);
 
 export function parseArgs(argv: readonly string[], cwd: string): Command {
   if (argv.length === 0) {
@@ -135,6 +140,10 @@ export function parseArgs(argv: readonly string[], cwd: string): Command {
   const report = values.get('--report');
   if (report !== undefined) {
     options.report = report;
+  }
+  const decodeWorkers = values.get('--decode-workers');
+  if (decodeWorkers !== undefined) {
+    options.decodeWorkers = integerOption('--decode-workers', decodeWorkers, 1, 1, MAX_DECODE_WORKERS);
   }
   const origins = values.get('--cors-origin');
   if (origins !== undefined) {

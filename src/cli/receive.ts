@@ -3,6 +3,7 @@
  * stops accepting, lets in-flight requests finish, and writes the JSON report.
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Span } from '../core/model/span';
 import { SpanStore } from '../core/model/spanStore';
@@ -26,6 +27,11 @@ export type ReceiveReport = SpanLensReport & {
    */
   brokenLinkChecks: PropagationCounters;
 };
+
+/** One per core, at most four (each worker has its own heap, up to 1 GiB for a pathological body). */
+export function defaultDecodeWorkers(): number {
+  return Math.min(4, Math.max(1, availableParallelism()));
+}
 
 export interface ReceiveIo {
   /** One diagnostic line (no newline). */
@@ -53,9 +59,10 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     store.add(spans);
     detector.add(spans);
   };
-  // One decode pool for both transports: one worker's worth of CPU, whichever way spans come.
+  // One decode pool for both transports. Headless, nothing else needs the cores: a single worker decoding one body at
+  // a time is what limits ingest, so there is one per core (the extension keeps one, to leave the editor its cores).
   // It also forwards accepted bodies to other Span Lens processes on the same port, when this one owns it.
-  const pool = new ForwardingDecodePool({ workers: 1 });
+  const pool = new ForwardingDecodePool({ workers: options.decodeWorkers ?? defaultDecodeWorkers() });
   const security = { corsAllowedOrigins: options.corsAllowedOrigins ?? [], apiKey: options.apiKey ?? '' };
   const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool, ...security });
   const grpcPort = options.grpcPort ?? DEFAULT_GRPC_PORT;

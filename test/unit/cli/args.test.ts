@@ -17,6 +17,14 @@ describe('spanlens argument parsing', () => {
     });
   });
 
+  it('reads the number of decode workers, 1 to 16', () => {
+    const command = parseArgs(['receive', '--decode-workers', '3'], '/cwd');
+    assert.equal(command.kind === 'receive' && command.options.decodeWorkers, 3);
+    assert.throws(() => parseArgs(['receive', '--decode-workers', '0'], '/cwd'), /between 1 and 16/);
+    assert.throws(() => parseArgs(['receive', '--decode-workers', '17'], '/cwd'), /between 1 and 16/);
+    assert.throws(() => parseArgs(['receive', '--decode-workers'], '/cwd'), /--decode-workers needs a value/);
+  });
+
   it('reads CORS origins, comma-separated, and * for any', () => {
     const command = parseArgs(['receive', '--cors-origin', 'http://localhost:5173, https://app.example:8443'], '/cwd');
     assert.equal(command.kind, 'receive');
