@@ -9,6 +9,8 @@ import type { WorkspaceIndex } from './workspaceIndex';
 /** Words in service names that say nothing about where the code lives. */
 const GENERIC_SERVICE_WORDS = new Set(['service', 'services', 'svc', 'srv', 'server', 'api', 'app', 'daemon']);
 const MAX_CACHED = 50_000;
+/** Lines and columns as one number: exact while columns stay below it (and lines below 2^53 / it). */
+const COLUMN_FACTOR = 1_000_000;
 /**
  * Instrumentation libraries' tracers (otelhttp, otelgin, @opentelemetry/instrumentation-*, the Java agent...):
  * their spans are started inside the library, so a literal of the same name in user code is a coincidence.
@@ -31,6 +33,8 @@ export class SourceMapper implements SpanLocator, Disposable {
   /** (service, sdk language, span name) or (service, function name) -> location; null = nothing fits. */
   private readonly cache = new Map<string, SourceLocation | null>();
   private recent: ResourceCache | undefined;
+  /** Resolved file -> `code.*` location by line (negative) or line and column. */
+  private readonly codeLocations = new Map<string, Map<number, SourceLocation>>();
   private readonly subscription: Disposable;
 
   constructor(private readonly index: WorkspaceIndex) {
@@ -54,6 +58,7 @@ export class SourceMapper implements SpanLocator, Disposable {
 
   private forget(): void {
     this.cache.clear();
+    this.codeLocations.clear();
     this.recent = undefined;
   }
 
@@ -61,8 +66,21 @@ export class SourceMapper implements SpanLocator, Disposable {
     if (code.filePath === undefined || code.line === undefined) return undefined;
     const file = this.index.resolver.resolve(code.filePath);
     if (!file) return undefined;
-    const location: SourceLocation = { file, line: code.line, via: 'code-attributes' };
-    if (code.column !== undefined) location.column = code.column;
+    if (code.column !== undefined && code.column >= COLUMN_FACTOR) return { file, line: code.line, column: code.column, via: 'code-attributes' };
+    // One object per line (and column) of a file, shared like the other strategies' cached answers: a service sends
+    // the same few `code.*` lines over and over.
+    let lines = this.codeLocations.get(file);
+    if (!lines) {
+      if (this.codeLocations.size >= MAX_CACHED) this.codeLocations.clear();
+      this.codeLocations.set(file, (lines = new Map()));
+    }
+    const key = code.column === undefined ? -code.line : code.line * COLUMN_FACTOR + code.column;
+    let location = lines.get(key);
+    if (!location) {
+      location = { file, line: code.line, via: 'code-attributes' };
+      if (code.column !== undefined) location.column = code.column;
+      if (lines.size < MAX_CACHED) lines.set(key, location);
+    }
     return location;
   }
 

@@ -37,6 +37,20 @@ describe('SourceMapper', function () {
       assert.deepEqual(location, { file: file('internal/order/service.go'), line: 21, column: 3, via: 'code-attributes' });
     });
 
+    it('the same line is answered with one shared object; other lines and columns with their own', () => {
+      const at = (line: number, column?: number) =>
+        mapper.locate(makeSpan({ attributes: { 'code.file.path': '/app/internal/order/service.go', 'code.line.number': line, ...(column ? { 'code.column.number': column } : {}) } }));
+      assert.equal(at(21, 3), at(21, 3));
+      assert.equal(at(21), at(21));
+      assert.notEqual(at(21), at(21, 3));
+      assert.deepEqual([at(21), at(22), at(21, 4), at(21, 2_000_000)], [
+        { file: file('internal/order/service.go'), line: 21, via: 'code-attributes' },
+        { file: file('internal/order/service.go'), line: 22, via: 'code-attributes' },
+        { file: file('internal/order/service.go'), line: 21, column: 4, via: 'code-attributes' },
+        { file: file('internal/order/service.go'), line: 21, column: 2_000_000, via: 'code-attributes' },
+      ]);
+    });
+
     it('older semconv, Windows build path, line as a string', () => {
       const span = makeSpan({ attributes: { 'code.filepath': 'C:\\ci\\shop\\worker\\tasks.py', 'code.lineno': '8' } });
       assert.equal(show(mapper.locate(span)), 'worker/tasks.py:8 code-attributes');
