@@ -1,7 +1,7 @@
 /**
  * Sustained load with the host's responsiveness: several exporters (worker threads posting SDK-serialized 512-span
  * protobuf batches, ~10 attributes per span) at the rated throughput for a while, against the receiver + store +
- * mapping running in this process as in the extension host. Reports event-loop delay p50/p99/max, spans/s, heap
+ * mapping + broken-link detector running in this process as in the extension host. Reports event-loop delay p50/p99/max, spans/s, heap
  * per stored span, and the span accounting (made = accepted = stored + evicted; refusals were retried).
  *
  * Env: SPANLENS_LOAD_SECONDS (default 60), SPANLENS_LOAD_RATE (spans/s over all clients, default 20000),
@@ -22,10 +22,16 @@ export async function runLoadBench(): Promise<BenchRow[]> {
   const setup = `${clients} clients (worker threads), ${rate.toLocaleString('en-US')} spans/s rated, ${seconds} s, 512-span protobuf batches, 10 attrs/span, store cap ${maxSpans.toLocaleString('en-US')}`;
   return [
     { name: 'load: spans/s sustained', value: r.spansAccepted / (r.elapsedMs / 1000), unit: 'spans/s', note: setup },
-    { name: 'load: event-loop delay p50', value: r.eventLoopDelayMs.p50, unit: 'ms', note: 'host thread: receiver + store + mapping' },
+    { name: 'load: event-loop delay p50', value: r.eventLoopDelayMs.p50, unit: 'ms', note: 'host thread: receiver + store + mapping + broken-link detector' },
     { name: 'load: event-loop delay p99', value: r.eventLoopDelayMs.p99, unit: 'ms', note: 'target < 20 ms' },
     { name: 'load: event-loop delay max', value: r.eventLoopDelayMs.max, unit: 'ms' },
     { name: 'load: heap per stored span', value: r.heapBytesPerStoredSpan, unit: 'B', note: `${r.storeStored.toLocaleString('en-US')} stored` },
+    {
+      name: 'load: spans checked for broken links',
+      value: r.brokenLinkChecks.checkedSpans,
+      unit: 'spans',
+      note: `${r.brokenLinkChecks.checkedWithinTraceSpans} only within their trace; ${r.brokenLinkChecks.notAdmittedSpans} of traces turned away, ${r.brokenLinkChecks.uncheckedSpans} pushed out unchecked`,
+    },
     {
       name: 'load: spans accounted for',
       value: (100 * accounted) / Math.max(1, r.spansMade),

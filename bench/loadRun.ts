@@ -1,6 +1,7 @@
 /**
  * A sustained-load run against the receiver as the extension host runs it: in this process, the OTLP/HTTP receiver
- * (decoding in its worker), the span store with source mapping; the exporters are worker threads (loadClient.ts),
+ * (decoding in its worker), the span store with source mapping, the broken-link detector (settled every second, as
+ * the extension does); the exporters are worker threads (loadClient.ts),
  * so they load the CPU as services on the machine would but never block this thread's event loop.
  *
  * Measures this thread's event-loop delay (perf_hooks.monitorEventLoopDelay), spans/s, heap per stored span, and
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { SpanStore } from '../src/core/model';
+import { GoBlameRefiner, PropagationDetector, type PropagationCounters } from '../src/core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../src/core/source';
 import { DecodePool, OtlpHttpReceiver } from '../src/receiver';
 import type { LoadClientOptions, LoadClientResult } from './loadClient';
@@ -47,7 +49,11 @@ export interface LoadRunResult {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Heap growth (after GC, when --expose-gc) divided by spans stored. */
   heapBytesPerStoredSpan: number;
+  brokenLinkChecks: PropagationCounters;
 }
+
+/** As the extension's findings controller settles its detector. */
+const SETTLE_INTERVAL_MS = 1000;
 
 const DEFAULT_WORKSPACE = path.resolve(__dirname, '../../test/fixtures/cli-workspace');
 
@@ -88,7 +94,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
   const pool = new DecodePool({ maxQueuedJobs: options.maxQueuedJobs });
   const receiver = new OtlpHttpReceiver({ port: 0, pool });
-  receiver.onSpans((batch) => store.add(batch.spans));
+  const detector = new PropagationDetector({ locator: mapper, refiner: new GoBlameRefiner(index) });
+  receiver.onSpans((batch) => {
+    store.add(batch.spans);
+    detector.add(batch.spans);
+  });
+  const settling = setInterval(() => detector.settle(), SETTLE_INTERVAL_MS);
   await receiver.start();
   const heapBefore = (collectGarbage(), process.memoryUsage().heapUsed);
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -130,9 +141,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       elapsedMs,
       eventLoopDelayMs: { p50: lateness(delay.percentile(50)), p99: lateness(delay.percentile(99)), max: lateness(delay.max) },
       heapBytesPerStoredSpan: hadGc && totals.spansStored > 0 ? (heapAfter - heapBefore) / totals.spansStored : NaN,
+      brokenLinkChecks: detector.counters(),
     };
   } finally {
     delay.disable();
+    clearInterval(settling);
+    detector.dispose();
     await receiver.stop();
     await pool.close();
     mapper.dispose();

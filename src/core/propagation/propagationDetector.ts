@@ -212,14 +212,15 @@ export class PropagationDetector implements Disposable {
   }
 
   /**
-   * A span of a trace already taken in is always taken (a late parent must not make its children orphans); one of a
-   * trace turned away is always turned away; a new trace is taken while the spans waiting out their grace leave
-   * room in the window.
+   * A span of a trace with spans held is always taken (a late parent must not make its children orphans); one of a
+   * trace turned away is always turned away; any other trace is taken while the spans waiting out their grace leave
+   * room in the window. (A trace whose spans have all left the window may be taken again or turned away: neither can
+   * make a false finding, as its remembered ids still say which parents came.)
    */
   private admits(traceId: string, nowMs: number): boolean {
     if (traceId !== this.lastTraceId) {
       this.lastTraceId = traceId;
-      if (this.window.hasTrace(traceId)) this.lastTraceAdmitted = true;
+      if (this.window.holdsTrace(traceId)) this.lastTraceAdmitted = true;
       else if (this.refusedTraces.has(traceId) || this.refusedBefore.has(traceId)) this.lastTraceAdmitted = false;
       else if (this.pending.size < this.admissionBudget) this.lastTraceAdmitted = true;
       else {

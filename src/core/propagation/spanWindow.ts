@@ -151,9 +151,9 @@ export class SpanWindow {
     return entry.span.parentSpanId ? this.get(entry.span.traceId, entry.span.parentSpanId) : undefined;
   }
 
-  /** Whether a span of this trace is held or was received not too long ago. */
-  hasTrace(traceId: string): boolean {
-    return this.traces.has(traceId) || this.seen.has(traceId) || this.seenBefore.has(traceId);
+  /** Whether a span of this trace is held. */
+  holdsTrace(traceId: string): boolean {
+    return this.traces.has(traceId);
   }
 
   /** Whether a span with this id was ever received (still held, or dropped not too long ago). */
