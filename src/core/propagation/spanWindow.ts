@@ -43,12 +43,15 @@ export function spanKey(traceId: string, spanId: string): string {
 /** One trace's spans in the window, by id and by parent id. */
 interface TraceIndex {
   spans: Map<string, WindowEntry>;
-  /** Sets, so dropping one child of a wide parent (a server span with 500 children) is O(1). */
-  children: Map<string, Set<WindowEntry>>;
+  /**
+   * Sets, so dropping one child of a wide parent (a server span with 500 children) is O(1). Made with the trace's
+   * first child: many traces are a single span.
+   */
+  children: Map<string, Set<WindowEntry>> | undefined;
 }
 
-/** Span ids received, per trace. */
-type SeenIds = Map<string, Set<string>>;
+/** Span ids received, per trace: the id itself while a trace has one (many traces are a single span), else a set. */
+type SeenIds = Map<string, string | Set<string>>;
 
 /**
  * The recent spans, indexed by id, by parent, by link target and by process (time-sorted). Bounded by age and
@@ -89,7 +92,7 @@ export class SpanWindow {
   /** Undefined for a span already held (an exporter's retry). */
   add(span: Span, nowMs: number): WindowEntry | undefined {
     let trace = this.traces.get(span.traceId);
-    if (!trace) this.traces.set(span.traceId, (trace = { spans: new Map(), children: new Map() }));
+    if (!trace) this.traces.set(span.traceId, (trace = { spans: new Map(), children: undefined }));
     else if (trace.spans.has(span.spanId)) return undefined;
     this.epochMs ??= nowMs;
     const entry = new WindowEntry(span, nowMs - this.epochMs, processKey(span));
@@ -98,6 +101,7 @@ export class SpanWindow {
     this.arrivals.push(entry);
     this.remember(span.traceId, span.spanId);
     if (span.parentSpanId) {
+      trace.children ??= new Map();
       const siblings = trace.children.get(span.parentSpanId);
       if (siblings) siblings.add(entry);
       else trace.children.set(span.parentSpanId, new Set([entry]));
@@ -158,7 +162,7 @@ export class SpanWindow {
 
   /** Whether a span with this id was ever received (still held, or dropped not too long ago). */
   wasSeen(traceId: string, spanId: string): boolean {
-    return this.seen.get(traceId)?.has(spanId) === true || this.seenBefore.get(traceId)?.has(spanId) === true;
+    return holds(this.seen.get(traceId), spanId) || holds(this.seenBefore.get(traceId), spanId);
   }
 
   children(entry: WindowEntry): readonly WindowEntry[] {
@@ -208,7 +212,7 @@ export class SpanWindow {
   }
 
   private childrenOf(entry: WindowEntry): Set<WindowEntry> | undefined {
-    return this.traces.get(entry.span.traceId)?.children.get(entry.span.spanId);
+    return this.traces.get(entry.span.traceId)?.children?.get(entry.span.spanId);
   }
 
   private drop(entry: WindowEntry): void {
@@ -217,11 +221,11 @@ export class SpanWindow {
     const trace = this.traces.get(span.traceId);
     if (trace?.spans.delete(span.spanId)) {
       this.held--;
-      if (span.parentSpanId) {
+      if (span.parentSpanId && trace.children) {
         const siblings = trace.children.get(span.parentSpanId);
         if (siblings?.delete(entry) && siblings.size === 0) trace.children.delete(span.parentSpanId);
       }
-      if (trace.spans.size === 0 && trace.children.size === 0) this.traces.delete(span.traceId);
+      if (trace.spans.size === 0 && !trace.children?.size) this.traces.delete(span.traceId);
     }
     const links = span.links;
     for (let i = 0; i < links.length; i++) {
@@ -249,8 +253,13 @@ export class SpanWindow {
       this.seenCount = 0;
     }
     const ids = this.seen.get(traceId);
-    if (ids) ids.add(spanId);
-    else this.seen.set(traceId, new Set([spanId]));
+    if (ids === undefined) this.seen.set(traceId, spanId);
+    else if (typeof ids === 'string') this.seen.set(traceId, new Set([ids, spanId]));
+    else ids.add(spanId);
     this.seenCount++;
   }
+}
+
+function holds(ids: string | Set<string> | undefined, spanId: string): boolean {
+  return typeof ids === 'string' ? ids === spanId : ids?.has(spanId) === true;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SpanWindow } from '../../../src/core/propagation/spanWindow';
-import { CLIENT, SERVER, span, T0 } from './spanGraph';
+import { CLIENT, SERVER, span, spanId, T0, traceId } from './spanGraph';
 
 describe('SpanWindow', () => {
   const options = { maxAgeMs: 1000, maxSpans: 100, rememberedIds: 1000 };
@@ -17,6 +17,23 @@ describe('SpanWindow', () => {
     assert.equal(window.size, 1);
     assert.ok(window.wasSeen(child.span.traceId, child.span.spanId), 'its id is still remembered');
     assert.equal(window.add(parent.span, 1300), undefined, 'a re-sent span is not added twice');
+  });
+
+  it('remembers ids of one-span and many-span traces for two generations, then forgets them', () => {
+    const window = new SpanWindow({ maxAgeMs: 1, maxSpans: 100, rememberedIds: 4 });
+    window.add(span({ trace: 'one', id: 'a', name: 'a', service: 's', start: 0, duration: 1 }), 0);
+    for (const id of ['b', 'c', 'd']) window.add(span({ trace: 'many', id, name: id, service: 's', start: 0, duration: 1 }), 0);
+    window.evict(10);
+    assert.equal(window.size, 0);
+    assert.equal(window.holdsTrace(traceId('one')), false);
+    const seen = (trace: string, id: string) => window.wasSeen(traceId(trace), spanId(id));
+    assert.deepEqual([seen('one', 'a'), seen('many', 'b'), seen('many', 'd'), seen('one', 'b'), seen('many', 'a')], [true, true, true, false, false]);
+    // Four more ids fill the next generation: the first four are still remembered, as the older generation.
+    for (const id of ['e', 'f', 'g', 'h']) window.add(span({ trace: `t${id}`, id, name: id, service: 's', start: 0, duration: 1 }), 20);
+    assert.deepEqual([seen('one', 'a'), seen('many', 'c'), seen('th', 'h')], [true, true, true]);
+    // And four more push them out.
+    for (const id of ['i', 'j', 'k', 'l']) window.add(span({ trace: `t${id}`, id, name: id, service: 's', start: 0, duration: 1 }), 30);
+    assert.deepEqual([seen('one', 'a'), seen('many', 'c'), seen('th', 'h'), seen('tl', 'l')], [false, false, true, true]);
   });
 
   it('answers containment from start-sorted timelines, in any insertion order', () => {
