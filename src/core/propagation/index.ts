@@ -9,5 +9,6 @@ export {
 } from './findingTypes';
 export { PropagationDetector, type FindingsEvent, type PropagationCounters, type PropagationDetectorOptions } from './propagationDetector';
 export { HEALTHY_TO_CLEAR } from './findingBook';
+export { OverloadNotices } from './overloadNotices';
 export { whyItMatters } from './findingTexts';
 export { GoBlameRefiner, type GoSourceFiles } from './goBlameRefiner';

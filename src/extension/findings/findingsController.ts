@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Span, SpanLocator, SpanStore } from '../../core/model';
-import { BlameRefiner, Finding, PropagationDetector } from '../../core/propagation';
+import { BlameRefiner, Finding, OverloadNotices, PropagationDetector } from '../../core/propagation';
 import { Logger } from '../logger';
 import { Settings } from '../settings';
 
@@ -26,6 +26,8 @@ export interface FindingsSources {
 export class FindingsController implements vscode.Disposable {
   private detector: PropagationDetector | undefined;
   private detectorSubscription: { dispose(): void } | undefined;
+  /** Tells the log when detection is partial under load, and when it is whole again. */
+  private readonly overload = new OverloadNotices();
   private readonly timer: NodeJS.Timeout;
   private readonly changeEmitter = new vscode.EventEmitter<readonly Finding[]>();
   /** Fires with the current findings whenever they change (appear, grow, move, go away). */
@@ -72,7 +74,9 @@ export class FindingsController implements vscode.Disposable {
 
   private settle(): void {
     try {
-      this.detector?.settle();
+      if (!this.detector) return;
+      this.detector.settle();
+      for (const line of this.overload.update(this.detector.counters(), Date.now())) this.logger.warn(line);
     } catch (error) {
       this.logger.error('Broken-link detection failed:', error);
     }
@@ -97,6 +101,7 @@ export class FindingsController implements vscode.Disposable {
   }
 
   private teardown(): void {
+    this.overload.reset();
     this.detectorSubscription?.dispose();
     this.detectorSubscription = undefined;
     this.detector?.dispose();
