@@ -149,18 +149,26 @@ describe('OtlpHttpReceiver', () => {
     });
 
     it('refuses a chunked body as soon as it streams past the limit', async () => {
+      let sentWhenAnswered = -1;
       const reply = await new Promise<Reply>((resolve) => {
+        let answered = false;
         const req = http.request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'Content-Type': PROTOBUF } }, (res) => {
+          // Stop sending once answered, as an exporter does: what was sent is swallowed, then the receiver closes.
+          answered = true;
+          sentWhenAnswered = sent;
           const chunks: Buffer[] = [];
+          const done = (): void => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', done);
+          // A connection cut under a loaded machine must fail the assertions below, not hang the test.
+          res.on('close', done);
         });
         req.on('error', () => undefined);
         // 64 MiB offered in 64 KiB chunks; the receiver must answer long before all of it could be sent.
         const chunk = Buffer.alloc(64 * 1024, 1);
         let sent = 0;
         const pump = (): void => {
-          while (sent < 64 * MiB && !req.destroyed) {
+          while (sent < 64 * MiB && !req.destroyed && !answered) {
             sent += chunk.length;
             if (!req.write(chunk)) {
               req.once('drain', pump);
@@ -173,6 +181,7 @@ describe('OtlpHttpReceiver', () => {
       });
       assertStatusReply(reply, 413, PROTOBUF);
       assert.equal(reply.headers.connection, 'close');
+      assert.ok(sentWhenAnswered >= 0 && sentWhenAnswered < 64 * MiB, `answered after ${sentWhenAnswered} bytes of 64 MiB`);
     });
 
     it('refuses a gzip bomb after inflating no more than the limit', async () => {
