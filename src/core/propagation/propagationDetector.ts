@@ -265,13 +265,16 @@ export class PropagationDetector implements Disposable {
   private check(entry: WindowEntry, nowMs: number, acrossTraces: boolean): void {
     const span = entry.span;
     if (span.parentSpanId) this.checkChild(entry, nowMs);
-    else if (!acrossTraces) {
-      // A root's faults are all about other traces.
-    } else if (span.kind === SpanKind.Server) this.checkServerRoot(entry, nowMs);
-    else if (span.kind === SpanKind.Consumer) this.checkConsumerRoot(entry, nowMs);
-    else this.checkDetached(entry, nowMs);
+    // A root's faults are all about other traces.
+    else if (acrossTraces) this.checkRoot(entry, nowMs);
     if (span.kind === SpanKind.Client) this.checkCall(entry, nowMs, acrossTraces);
     else if (span.kind === SpanKind.Producer && acrossTraces) this.checkPublish(entry, nowMs);
+  }
+
+  private checkRoot(entry: WindowEntry, nowMs: number): void {
+    if (entry.span.kind === SpanKind.Server) this.checkServerRoot(entry, nowMs);
+    else if (entry.span.kind === SpanKind.Consumer) this.checkConsumerRoot(entry, nowMs);
+    else this.checkDetached(entry, nowMs);
   }
 
   // ---- orphan-span, canceled-context (and healthy spans for detached-async)

@@ -145,11 +145,11 @@ export function isLikelyOwnPeer(target: CallTarget): boolean {
 /** Spans of one batch share their resource object (received spans are read-only), so its key is worked out once. */
 const processKeys = new WeakMap<Resource, string>();
 
-/** One running program: service.name plus whatever the resource says identifies the process. */
 /** The last resource asked about: a batch's spans come one after another with the same one. */
 let lastResource: Resource | undefined;
 let lastProcessKey = '';
 
+/** One running program: service.name plus whatever the resource says identifies the process. */
 export function processKey(span: Span): string {
   if (span.resource === lastResource) return lastProcessKey;
   const known = processKeys.get(span.resource);
