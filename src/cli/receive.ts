@@ -10,6 +10,7 @@ import { SpanStore } from '../core/model/spanStore';
 import { GoBlameRefiner, PropagationDetector, type PropagationCounters } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from '../receiver/grpcReceiver';
+import { GRPC_DEFAULT_WINDOWS_NOTE } from '../receiver/grpcFlowControl';
 import { DEFAULT_MAX_BODY_BYTES, OtlpHttpReceiver, ReceiverCounters } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
 import { ForwardingDecodePool, PortHeldByOtherProgramError, PortShare, ShareCounters, ShareRole } from '../receiver/sharing';
@@ -104,6 +105,9 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
       try {
         await grpcReceiver.start();
         grpcListened = true;
+        if (!grpcReceiver.widenedFlowControl) {
+          io.log(`spanlens: ${GRPC_DEFAULT_WINDOWS_NOTE}`);
+        }
       } catch (error) {
         if (options.grpcPort !== undefined && first) {
           // A port asked for by name must bind; only the default may be skipped.

@@ -12,6 +12,7 @@
 import * as vscode from 'vscode';
 import { Span, SpanStore } from '../core/model';
 import { OtlpGrpcReceiver } from '../receiver/grpcReceiver';
+import { GRPC_DEFAULT_WINDOWS_NOTE } from '../receiver/grpcFlowControl';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
 import { PortInUseError } from '../receiver/receiverErrors';
 import { ForwardingDecodePool, PortHeldByOtherProgramError, PortShare, ShareRole } from '../receiver/sharing';
@@ -418,6 +419,9 @@ export class ReceiverController implements vscode.Disposable {
     const endpoint = loopbackEndpoint(receiver.address ?? { host, port: grpcPort });
     this.setGrpcState({ kind: 'running', host, port: receiver.address?.port ?? grpcPort, endpoint });
     this.logger.info(`Receiver listening for OTLP/gRPC on ${endpoint} (TraceService/Export; OTEL_EXPORTER_OTLP_PROTOCOL=grpc).`);
+    if (!receiver.widenedFlowControl) {
+      this.logger.warn(GRPC_DEFAULT_WINDOWS_NOTE);
+    }
   }
 
   private async doStopGrpc(): Promise<void> {

@@ -11,6 +11,7 @@ import { encodeRpcStatusWithRetryInfo } from '../core/otlp/grpcStatusDetails';
 import { Disposable, Emitter } from '../core/util/emitter';
 import { checkApiKey, HeaderMap } from './apiKey';
 import { DecodePool } from './decodePool';
+import { widenFlowControlWindows } from './grpcFlowControl';
 import { exportServiceDefinition } from './grpcServices';
 import type { ReceiverCounters } from './httpReceiver';
 import { PortInUseError } from './receiverErrors';
@@ -65,6 +66,8 @@ export class OtlpGrpcReceiver implements Disposable {
   private pool: DecodePool | undefined;
   private server: grpc.Server | undefined;
   private bound: { host: string; port: number } | undefined;
+  /** Whether the HTTP/2 windows were widened on this start (see grpcFlowControl.ts); false only on an unknown grpc-js. */
+  private flowControlWidened = false;
   private stopping: Promise<void> | undefined;
   private readonly count: ReceiverCounters = { requests: 0, spans: 0, rejectedSpans: 0, errors: 0, bytes: 0 };
 
@@ -106,6 +109,11 @@ export class OtlpGrpcReceiver implements Disposable {
     return `http://${bracketed(this.bound.host)}:${this.bound.port}`;
   }
 
+  /** True while listening with the wide HTTP/2 flow-control windows (see grpcFlowControl.ts). */
+  get widenedFlowControl(): boolean {
+    return this.bound !== undefined && this.flowControlWidened;
+  }
+
   get listening(): boolean {
     return this.bound !== undefined;
   }
@@ -139,6 +147,7 @@ export class OtlpGrpcReceiver implements Disposable {
         );
       });
       this.bound = { host: this.host, port };
+      this.flowControlWidened = widenFlowControlWindows(server);
     } catch (error) {
       this.server = undefined;
       this.pool = undefined;

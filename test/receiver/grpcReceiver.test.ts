@@ -4,6 +4,8 @@
  * logs/metrics answered OK.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -14,6 +16,7 @@ import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '../../src/core/model/span';
 import { DecodePool } from '../../src/receiver/decodePool';
+import { GRPC_CONNECTION_WINDOW_BYTES, GRPC_STREAM_WINDOW_BYTES } from '../../src/receiver/grpcFlowControl';
 import { GrpcCallFailed, OtlpGrpcReceiver } from '../../src/receiver/grpcReceiver';
 import { PortInUseError } from '../../src/receiver/receiverErrors';
 import { protobufBody, sdkSpans, spanIds } from '../unit/receiver/otlpTestSupport';
@@ -209,6 +212,45 @@ describe('OTLP/gRPC receiver', function () {
     await startReceiver();
     assert.ok(receiver.listening);
     assert.equal(receiver.endpoint, `http://127.0.0.1:${port}`);
+  });
+
+  /** What a client connecting to `port` is allowed to send: the server's stream window and its connection window. */
+  async function windowsOffered(to: number): Promise<{ stream: number; connection: number }> {
+    const session = http2.connect(`http://127.0.0.1:${to}`);
+    try {
+      await once(session, 'remoteSettings');
+      // The connection window arrives as a WINDOW_UPDATE right after the settings.
+      const deadline = Date.now() + 5000;
+      while ((session.state.remoteWindowSize ?? 0) < GRPC_CONNECTION_WINDOW_BYTES && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { stream: session.remoteSettings.initialWindowSize ?? 0, connection: session.state.remoteWindowSize ?? 0 };
+    } finally {
+      session.close();
+    }
+  }
+
+  it('offers clients wide HTTP/2 flow-control windows, again after a restart, and still takes large exports', async () => {
+    await startReceiver();
+    assert.equal(receiver.widenedFlowControl, true);
+    assert.deepEqual(await windowsOffered(port), { stream: GRPC_STREAM_WINDOW_BYTES, connection: GRPC_CONNECTION_WINDOW_BYTES });
+    // A restarted receiver (a port takeover does this) widens its new server's sessions too.
+    await receiver.stop();
+    assert.equal(receiver.widenedFlowControl, false);
+    await receiver.start();
+    port = receiver.address!.port;
+    assert.equal(receiver.widenedFlowControl, true);
+    assert.deepEqual(await windowsOffered(port), { stream: GRPC_STREAM_WINDOW_BYTES, connection: GRPC_CONNECTION_WINDOW_BYTES });
+    // Exports over twice the stream window arrive whole, three at once.
+    const spans = await sdkSpans(3000, 'grpc-wide', (i) => ({ 'test.index': i, 'test.payload': `${'x'.repeat(600)} ${i}` }));
+    const body = protobufBody(spans);
+    assert.ok(body.byteLength > 2 * GRPC_STREAM_WINDOW_BYTES, `export of ${body.byteLength} bytes`);
+    const replies = await Promise.all([1, 2, 3].map(() => exportRaw(port, body)));
+    assert.deepEqual(
+      replies.map((reply) => reply.code),
+      [grpc.status.OK, grpc.status.OK, grpc.status.OK],
+    );
+    assert.equal(received.length, 3 * spans.length);
   });
 
   it('stops listening on stop()', async () => {
