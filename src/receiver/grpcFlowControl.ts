@@ -4,7 +4,7 @@
  * Why: grpc-js serves with HTTP/2's initial windows, 64 KiB per stream and per connection. An OTLP export of 512 spans
  * is ~150 KB, so every call stalls on WINDOW_UPDATE round trips, several per message, all calls of a channel
  * sharing one connection window: measured on two cores, the receiver sat 60 % idle while the exporter waited
- * (84k spans/s; with these windows 95k–107k, and less CPU per span). grpc-go's server grows its windows to 16 MiB
+ * (72k–84k spans/s; with these windows 95k–107k, and less CPU per span). grpc-go's server grows its windows to 16 MiB
  * (BDP probing); grpc-js has no server option for it, so the receiver sets them on each new HTTP/2 session.
  *
  * The receiver reads every DATA frame as it comes, so a wider window never lets unread bytes pile up; the message
