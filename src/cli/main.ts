@@ -1,7 +1,7 @@
 /** `spanlens`: the package's bin (dist/cli.js when bundled). */
-import { setFlagsFromString } from 'node:v8';
 import { USAGE, UsageError, parseArgs } from './args';
 import { runCheck } from './check';
+import { capHeapGrowthOnceLarge } from './heapGrowthCap';
 import { runReceive } from './receive';
 import { packageVersion } from './version';
 
@@ -53,17 +53,20 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return runCheck(command.options, { log: (line) => process.stderr.write(`${line}\n`), writeStdout });
     case 'receive': {
-      // A receiver holding up to --max-spans spans: V8 lets a fast-allocating heap grow to several times what is live
-      // before collecting (measured: peak 949 B of RSS per stored span, of which ~400 B is live); capping the growth
-      // at 1.3× brings the peak to ~525 B at the same throughput. This process only: the extension host is VS Code's.
-      setFlagsFromString('--heap-growing-percent=30');
+      // Caps V8's heap growth once the heap is large (heapGrowthCap.ts). This process only: the extension host's heap
+      // is VS Code's to tune.
+      const stopHeapWatch = capHeapGrowthOnceLarge();
       // Listen for signals from the start: a SIGTERM during start-up still ends with a report.
       const stop = waitForStop();
-      return runReceive(command.options, {
-        log: (line) => process.stderr.write(`${line}\n`),
-        writeStdout,
-        waitForStop: () => stop,
-      });
+      try {
+        return await runReceive(command.options, {
+          log: (line) => process.stderr.write(`${line}\n`),
+          writeStdout,
+          waitForStop: () => stop,
+        });
+      } finally {
+        stopHeapWatch();
+      }
     }
   }
 }
