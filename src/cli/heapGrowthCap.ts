@@ -9,8 +9,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /** From this much live JavaScript heap on, growth is capped: well above what the detector's window holds. */
-export const CAP_HEAP_GROWTH_FROM_BYTES = 256 * 1024 * 1024;
-export const CAPPED_HEAP_GROWING_PERCENT = 30;
+const CAP_HEAP_GROWTH_FROM_BYTES = 256 * 1024 * 1024;
+const CAPPED_HEAP_GROWING_PERCENT = 30;
 const CHECK_EVERY_MS = 1000;
 
 export interface HeapGrowthCapOptions {

@@ -55,18 +55,15 @@ async function main(argv: string[]): Promise<number> {
     case 'receive': {
       // Caps V8's heap growth once the heap is large (heapGrowthCap.ts). This process only: the extension host's heap
       // is VS Code's to tune.
-      const stopHeapWatch = capHeapGrowthOnceLarge();
+      // The check's timer is unref'd: it never keeps the process alive, and the process exits once the report is written.
+      capHeapGrowthOnceLarge();
       // Listen for signals from the start: a SIGTERM during start-up still ends with a report.
       const stop = waitForStop();
-      try {
-        return await runReceive(command.options, {
-          log: (line) => process.stderr.write(`${line}\n`),
-          writeStdout,
-          waitForStop: () => stop,
-        });
-      } finally {
-        stopHeapWatch();
-      }
+      return runReceive(command.options, {
+        log: (line) => process.stderr.write(`${line}\n`),
+        writeStdout,
+        waitForStop: () => stop,
+      });
     }
   }
 }
