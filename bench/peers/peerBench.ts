@@ -12,6 +12,11 @@
  * SPANLENS_PEER_SETTLE_SECONDS (10) idle; the Collector keeps none. A bare node:http server that reads bodies and
  * answers 200 sets the ceiling over OTLP/HTTP: Span Lens's share of it is printed.
  *
+ * SPANLENS_PEER_ROUNDS (3) rounds run every receiver in turn, so drift on a shared machine falls on all of them alike;
+ * the table gives each figure's median over the rounds and the spread of spans/s, and the share of the bare server is
+ * the median of the per-round shares (one run can be 15 % off the next here, and V8's GC heuristics make Span Lens's
+ * runs bimodal).
+ *
  * Peers come from the cache the setup script fills; a missing one is a row saying how to install it.
  * Runs `npm run build` first when dist/cli.js is older than src/ (SPANLENS_PEER_NO_BUILD=1 skips that).
  * Linux only (/proc). Standalone: `node out/bench/peers/peerBench.js`. Figures only; nothing is asserted on time.
@@ -23,10 +28,11 @@ import type { BenchRow } from '../benchTypes';
 import { makeTemplate, sendGrpc, sendHttp, type LoadTemplate } from './otlpLoad';
 import { notInstalledNote, peerBinary, peerVersion, SETUP_SCRIPT } from './peerCache';
 import { allReceivers, bareNodeHttp, type PeerReceiver } from './receivers';
+import { combineRounds, sharesByRound, type Measurement } from './rounds';
 import { runTelemetrygens } from './telemetrygenLoad';
 
-type Protocol = 'http' | 'grpc';
-type LoadKind = 'telemetrygen' | 'own';
+type Protocol = Measurement['protocol'];
+type LoadKind = Measurement['load'];
 const loadNames: Record<LoadKind, string> = { own: 'own', telemetrygen: 'tgen' };
 
 const DURATION_MS = Number(process.env.SPANLENS_PEER_SECONDS ?? 15) * 1000;
@@ -42,24 +48,10 @@ const DRAIN_MS = 1500;
  * collected by then in both runtimes (V8's memory reducer, Go's GC), so what remains is what the stored spans hold.
  */
 const SETTLE_MS = Number(process.env.SPANLENS_PEER_SETTLE_SECONDS ?? 10) * 1000;
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.SPANLENS_PEER_ROUNDS ?? 3)));
 const MiB = 1024 * 1024;
 
 const root = path.resolve(__dirname, '../../..');
-
-interface Measurement {
-  receiver: string;
-  protocol: Protocol;
-  load: LoadKind;
-  spansPerSecond?: number;
-  peakRss?: number;
-  /** RSS growth right after the run, garbage included, per span kept. */
-  bytesPerStoredSpan?: number;
-  /** The same after SETTLE_MS idle. */
-  settledBytesPerStoredSpan?: number;
-  /** The receiver's CPU time per span over the measured run: what it costs, whoever else shares the cores. */
-  cpuMicrosPerSpan?: number;
-  note: string;
-}
 
 /** TUI/desktop viewers: listed so the table says why they have no figures. */
 const viewers: { name: string; tool: string; why: string }[] = [
@@ -194,7 +186,7 @@ function toRows(measurements: Measurement[]): BenchRow[] {
 function printTable(measurements: Measurement[], load: string): void {
   const fmt = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
   const x = (v: number | undefined, r: number | undefined): string => (v === undefined || !r ? '' : `×${(v / r).toFixed(2)}`);
-  console.log(`\nPeers — ${DURATION_MS / 1000} s per receiver, protocol and load; ${load}`);
+  console.log(`\nPeers — ${DURATION_MS / 1000} s per receiver, protocol and load, ${ROUNDS === 1 ? 'one round' : `median of ${ROUNDS} rounds`}; ${load}`);
   const header = ['receiver', 'proto', 'load', 'spans/s', '×SL', 'CPU µs/span', '×SL', 'peak RSS MiB', '×SL', 'B/stored span', '×SL', 'settled', '×SL'];
   const lines = measurements.map((m) => {
     const sl = measurements.find((s) => s.receiver === 'Span Lens' && s.protocol === m.protocol && s.load === m.load);
@@ -256,42 +248,57 @@ export async function runPeerBench(): Promise<BenchRow[]> {
     .concat(peerBinary('telemetrygen') ? [] : [`telemetrygen ${notInstalledNote('telemetrygen')}`])
     .join('; ');
 
-  const measurements: Measurement[] = [];
   const rows: BenchRow[] = [];
+  const runnable = allReceivers.filter((receiver) => !receiver.unavailable());
   for (const receiver of allReceivers) {
     if (receiver.unavailable()) {
       const note = receiver.tool ? notInstalledNote(receiver.tool) : (receiver.unavailable() ?? '');
       rows.push({ name: `${receiver.name} spans/s`, value: NaN, unit: 'spans/s', note });
-      continue;
     }
-    for (const load of loads) {
-      for (const protocol of PROTOCOLS) {
-        if (receiver.notFor?.(protocol, load) === undefined) {
-          measurements.push(await measure(receiver, protocol, load, template));
+  }
+  // Round by round, every receiver in turn: drift on a shared machine then falls on all of them alike.
+  const rounds: Measurement[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured: Measurement[] = [];
+    for (const receiver of runnable) {
+      for (const load of loads) {
+        for (const protocol of PROTOCOLS) {
+          if (receiver.notFor?.(protocol, load) === undefined) {
+            measured.push(await measure(receiver, protocol, load, template));
+          }
         }
       }
     }
+    rounds.push(measured);
   }
+  const measurements = combineRounds(rounds);
   for (const viewer of viewers) {
     rows.push({ name: `${viewer.name} spans/s`, value: NaN, unit: 'spans/s', note: peerBinary(viewer.tool) ? viewer.why : notInstalledNote(viewer.tool) });
   }
   printTable(sortForTable(measurements), loadLabel);
-  const bare = measurements.find((m) => m.receiver === bareNodeHttp.name);
-  const ours = measurements.find((m) => m.receiver === 'Span Lens' && m.protocol === 'http' && m.load === 'own');
-  if (bare?.spansPerSecond && ours?.spansPerSecond) {
-    const share = (100 * ours.spansPerSecond) / bare.spansPerSecond;
-    console.log(`Span Lens / bare node:http over OTLP/HTTP protobuf, same load: ${share.toFixed(1)} % (target ≥ 25 %)`);
-    rows.push({ name: 'Span Lens http own / bare node:http', value: share, unit: '%', note: 'headless receiver + store + mapping + broken-link detection vs bodies read and discarded; target ≥ 25 %' });
+  const isBare = (m: Measurement): boolean => m.receiver === bareNodeHttp.name;
+  const overOwnHttp = (name: string) => (m: Measurement): boolean => m.receiver === name && m.protocol === 'http' && m.load === 'own';
+  const perRound = (shares: number[]): string => (shares.length > 1 ? ` (rounds: ${shares.map((v) => `${v.toFixed(1)} %`).join(', ')})` : '');
+  const ours = sharesByRound(rounds, overOwnHttp('Span Lens'), isBare);
+  if (ours.median !== undefined) {
+    console.log(`Span Lens / bare node:http over OTLP/HTTP protobuf, same load: ${ours.median.toFixed(1)} %${perRound(ours.perRound)} (target ≥ 25 %)`);
+    rows.push({
+      name: 'Span Lens http own / bare node:http',
+      value: ours.median,
+      unit: '%',
+      note: `headless receiver + store + mapping + broken-link detection vs bodies read and discarded; median of the per-round shares${perRound(ours.perRound)}; target ≥ 25 %`,
+    });
     // The peers' shares of the same ceiling, for scale: what decoding (and storing) costs any receiver here.
-    for (const peer of measurements) {
-      if (peer === ours || peer === bare || peer.protocol !== 'http' || peer.load !== 'own' || !peer.spansPerSecond) continue;
-      const peerShare = (100 * peer.spansPerSecond) / bare.spansPerSecond;
-      console.log(`${peer.receiver} / bare node:http, same load: ${peerShare.toFixed(1)} %`);
-      rows.push({ name: `${peer.receiver} http own / bare node:http`, value: peerShare, unit: '%', note: 'the same ratio for this peer' });
+    for (const peer of runnable) {
+      if (peer.name === 'Span Lens' || peer.name === bareNodeHttp.name) continue;
+      const share = sharesByRound(rounds, overOwnHttp(peer.name), isBare);
+      if (share.median === undefined) continue;
+      console.log(`${peer.name} / bare node:http, same load: ${share.median.toFixed(1)} %${perRound(share.perRound)}`);
+      rows.push({ name: `${peer.name} http own / bare node:http`, value: share.median, unit: '%', note: `the same ratio for this peer${perRound(share.perRound)}` });
     }
   }
   const all = [...toRows(measurements), ...rows];
-  all.unshift({ name: 'load', value: DURATION_MS / 1000, unit: 's/run', note: `${loadLabel}${buildNote ? `; ${buildNote}` : ''}; install peers: ${SETUP_SCRIPT}` });
+  all.unshift({ name: 'load', value: DURATION_MS / 1000, unit: 's/run', note: `${ROUNDS} round(s), medians; ${loadLabel}${buildNote ? `; ${buildNote}` : ''}; install peers: ${SETUP_SCRIPT}` });
   return all;
 }
 
