@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Span } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
 import { SpanStore } from '../core/model/spanStore';
 import { GoBlameRefiner, PropagationDetector, type PropagationCounters } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
@@ -28,6 +29,12 @@ export type ReceiveReport = SpanLensReport & {
    */
   brokenLinkChecks: PropagationCounters;
 };
+
+/** A batch from any of the receivers: its spans, packed too when they came over the transfer tape. */
+interface ReceivedBatch {
+  spans: Span[];
+  pack?: SpanPack;
+}
 
 /** One per core, at most four (each worker has its own heap, up to 1 GiB for a pathological body). */
 export function defaultDecodeWorkers(): number {
@@ -56,8 +63,8 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   // Broken links are found in the same spans the store gets, and blamed on lines the same way.
   // The refiner narrows a span's line to the Go statement at fault (the `go` statement, the uninstrumented call).
   const detector = new PropagationDetector({ locator: mapper, refiner: new GoBlameRefiner(index) });
-  const accept = (spans: Span[]): void => {
-    store.add(spans);
+  const accept = ({ spans, pack }: ReceivedBatch): void => {
+    store.add(spans, pack);
     detector.add(spans);
   };
   // One decode pool for both transports. Headless, nothing else needs the cores: a single worker decoding one body at
@@ -71,22 +78,22 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   // Spans that arrive before the index is ready wait for it (up to the span cap), so they map with the full index
   // and no statistics are lost to a later re-map; only past the cap are they stored early and re-mapped afterwards.
   let indexed = false;
-  let waiting: Span[][] = [];
+  let waiting: ReceivedBatch[] = [];
   let waitingSpans = 0;
   let remapWhenIndexed = false;
-  const receive = (spans: Span[]): void => {
+  const receive = (batch: ReceivedBatch): void => {
     if (indexed) {
-      accept(spans);
-    } else if (waitingSpans + spans.length <= options.maxSpans) {
-      waiting.push(spans);
-      waitingSpans += spans.length;
+      accept(batch);
+    } else if (waitingSpans + batch.spans.length <= options.maxSpans) {
+      waiting.push(batch);
+      waitingSpans += batch.spans.length;
     } else {
       remapWhenIndexed = true;
-      accept(spans);
+      accept(batch);
     }
   };
-  receiver.onSpans((batch) => receive(batch.spans));
-  grpcReceiver?.onSpans((batch) => receive(batch.spans));
+  receiver.onSpans(receive);
+  grpcReceiver?.onSpans(receive);
   /** Set when a --grpc-port given by name cannot bind on the first start (exit 1); later takeovers carry on without it. */
   let grpcFailure: string | undefined;
   let firstBind = true;
@@ -120,7 +127,7 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     return { grpcPort: grpcReceiver?.address?.port ?? null };
   };
   const share = new PortShare({ host: options.host, httpPort: options.httpPort, pool, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, label: 'spanlens receive', bind });
-  share.onSpans((batch) => receive(batch.spans));
+  share.onSpans(receive);
   share.onProblem((message) => io.log(`spanlens: ${message}`));
   let lastRole: ShareRole = share.role;
   share.onDidChangeRole((role) => {
@@ -139,8 +146,8 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   });
   const storeWaiting = (): void => {
     indexed = true;
-    for (const spans of waiting) {
-      accept(spans);
+    for (const batch of waiting) {
+      accept(batch);
     }
     waiting = [];
     if (remapWhenIndexed) {

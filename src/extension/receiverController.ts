@@ -10,7 +10,7 @@
  * reported as "port in use".
  */
 import * as vscode from 'vscode';
-import { Span, SpanStore } from '../core/model';
+import { Span, SpanPack, SpanStore } from '../core/model';
 import { OtlpGrpcReceiver } from '../receiver/grpcReceiver';
 import { GRPC_DEFAULT_WINDOWS_NOTE } from '../receiver/grpcFlowControl';
 import { OtlpHttpReceiver } from '../receiver/httpReceiver';
@@ -292,7 +292,7 @@ export class ReceiverController implements vscode.Disposable {
     const pool = (this.pool ??= new ForwardingDecodePool({ workers: 1 }));
     const receiver = new OtlpHttpReceiver({ host, port: httpPort, maxBodyBytes, stopGraceMs: 2000, pool, corsAllowedOrigins, apiKey });
     const listeners = [
-      receiver.onSpans((batch) => this.accept(batch.spans, batch.services, `OTLP/HTTP ${batch.encoding}${batch.gzip ? ', gzip' : ''}`)),
+      receiver.onSpans((batch) => this.accept(batch, `OTLP/HTTP ${batch.encoding}${batch.gzip ? ', gzip' : ''}`)),
       receiver.onRequestFailed((failure) => {
         this.logger.warn(`${failure.method} ${failure.path} → ${failure.status}: ${failure.message}`);
       }),
@@ -314,7 +314,7 @@ export class ReceiverController implements vscode.Disposable {
         return { grpcPort: this.grpcReceiver?.address?.port ?? null };
       },
     });
-    share.onSpans((batch) => this.accept(batch.spans, batch.services, `shared from pid ${batch.ownerPid}`));
+    share.onSpans((batch) => this.accept(batch, `shared from pid ${batch.ownerPid}`));
     share.onProblem((message) => this.logger.warn(`Port sharing: ${message}`));
     let previous: ShareRole = share.role;
     share.onDidChangeRole((role) => {
@@ -405,7 +405,7 @@ export class ReceiverController implements vscode.Disposable {
       return;
     }
     const receiver = new OtlpGrpcReceiver({ host, port: grpcPort, maxBodyBytes, stopGraceMs: 2000, pool: this.pool, apiKey });
-    receiver.onSpans((batch) => this.accept(batch.spans, batch.services, 'OTLP/gRPC'));
+    receiver.onSpans((batch) => this.accept(batch, 'OTLP/gRPC'));
     receiver.onRequestFailed((failure) => this.logger.warn(`gRPC ${failure.path} → ${failure.codeName}: ${failure.message}`));
     receiver.onListenerError((error) => this.logger.error('Storing received spans failed:', error));
     try {
@@ -442,8 +442,8 @@ export class ReceiverController implements vscode.Disposable {
   }
 
   /** Both receivers' batches go the same way: the store, the listeners, the rate, the log's first word of a service. */
-  private accept(spans: Span[], services: string[], transport: string): void {
-    this.store.add(spans);
+  private accept({ spans, pack, services }: { spans: Span[]; pack?: SpanPack; services: string[] }, transport: string): void {
+    this.store.add(spans, pack);
     this.spansEmitter.fire(spans);
     this.rate.record(spans.length);
     for (const service of services) {

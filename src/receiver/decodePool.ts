@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
 import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
-import { materializeSpans } from './transferFormat';
+import { materializeBatch } from './transferFormat';
 
 export type DecodeOutcome =
-  | { ok: true; spans: Span[]; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
+  /** `pack`: the same spans packed (see SpanPack), when they came over the transfer tape. */
+  | { ok: true; spans: Span[]; pack?: SpanPack; rejectedSpans: number; rejectionMessage: string; decodedBytes: number }
   /** 400 undecodable, 413 too large after decompression, 503 worker died / pool overloaded / pool closed. */
   | { ok: false; status: 400 | 413 | 503; message: string };
 
@@ -185,13 +187,18 @@ export class DecodePool {
 function toOutcome(reply: DecodeReply): DecodeOutcome {
   if (reply.ok) {
     let spans: Span[];
+    let pack: SpanPack | undefined;
     try {
-      spans = reply.transfer ? materializeSpans(reply.transfer) : reply.spans ?? [];
+      if (reply.transfer) {
+        ({ spans, pack } = materializeBatch(reply.transfer));
+      } else {
+        spans = reply.spans ?? [];
+      }
     } catch (error) {
       // Cannot happen with our own worker; if it does, the client retries rather than the spans vanishing.
       return { ok: false, status: 503, message: `decoded spans could not be received: ${error instanceof Error ? error.message : String(error)}` };
     }
-    return { ok: true, spans, rejectedSpans: reply.rejectedSpans, rejectionMessage: reply.rejectionMessage, decodedBytes: reply.decodedBytes };
+    return { ok: true, spans, pack, rejectedSpans: reply.rejectedSpans, rejectionMessage: reply.rejectionMessage, decodedBytes: reply.decodedBytes };
   }
   return { ok: false, status: reply.kind === 'too-large' ? 413 : 400, message: reply.message };
 }

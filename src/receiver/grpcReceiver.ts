@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Span } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
 import { encodeExportTraceResponse } from '../core/otlp/responses';
 import { encodeRpcStatusWithRetryInfo } from '../core/otlp/grpcStatusDetails';
 import { Disposable, Emitter } from '../core/util/emitter';
@@ -40,6 +41,8 @@ export interface OtlpGrpcReceiverOptions {
 
 export interface GrpcSpansReceived {
   spans: Span[];
+  /** The same spans packed, for a store to hold instead (see SpanPack). */
+  pack?: SpanPack;
   /** Distinct `service.name`s in the batch. */
   services: string[];
   /** Message size after decompression (grpc-js hides whether the call was compressed). */
@@ -279,7 +282,7 @@ export class OtlpGrpcReceiver implements Disposable {
     this.count.rejectedSpans += outcome.rejectedSpans;
     if (outcome.spans.length > 0) {
       try {
-        this.spansEmitter.fire({ spans: outcome.spans, services: servicesOf(outcome.spans), bytes });
+        this.spansEmitter.fire({ spans: outcome.spans, pack: outcome.pack, services: servicesOf(outcome.spans), bytes });
       } catch (error) {
         this.listenerErrorEmitter.fire(error);
         return { error: { code: grpc.status.INTERNAL, details: 'the spans could not be stored' } };

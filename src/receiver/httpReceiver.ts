@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Span } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
 import { checkApiKey } from './apiKey';
 import { CorsPolicy } from './cors';
 import { Disposable, Emitter } from '../core/util/emitter';
@@ -52,6 +53,8 @@ export interface ReceiverSecurity {
 
 export interface SpansReceived {
   spans: Span[];
+  /** The same spans packed, for a store to hold instead (see SpanPack); absent when they came by structured clone. */
+  pack?: SpanPack;
   /** Distinct `service.name`s in the batch. */
   services: string[];
   /** Body size on the wire. */
@@ -340,7 +343,7 @@ export class OtlpHttpReceiver implements Disposable {
     this.count.rejectedSpans += outcome.rejectedSpans;
     if (outcome.spans.length > 0) {
       try {
-        this.spansEmitter.fire({ spans: outcome.spans, services: servicesOf(outcome.spans), bytes, encoding, gzip });
+        this.spansEmitter.fire({ spans: outcome.spans, pack: outcome.pack, services: servicesOf(outcome.spans), bytes, encoding, gzip });
       } catch (error) {
         this.listenerErrorEmitter.fire(error);
         return fail(500, 'the spans could not be stored');

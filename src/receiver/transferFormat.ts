@@ -13,6 +13,8 @@
  * structured clone, so nothing is ever lost to this optimisation.
  */
 import type { Attributes, AttributeValue, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
+import type { ArenaRegion, TapeArena } from '../core/model/tapeArena';
 
 export interface SpanTransfer {
   /** Transferred to the receiving thread (zero-copy). */
@@ -237,7 +239,7 @@ class TapeReader {
   at = 0;
   constructor(
     private readonly tape: Float64Array,
-    private readonly strings: string[],
+    private readonly strings: readonly string[],
   ) {}
 
   next(): number {
@@ -277,6 +279,38 @@ class TapeReader {
       }
     }
     return attributes;
+  }
+
+  /** One span's own fields (everything after its resource and scope references). */
+  span(resource: Resource, scope: InstrumentationScope): Span {
+    const traceId = this.string();
+    const spanId = this.string();
+    const parentSpanId = this.string();
+    const traceState = this.string();
+    const name = this.string();
+    const kind = this.int() as SpanKind;
+    const startTimeUnixMs = this.next();
+    const durationMs = this.next();
+    const attributes = this.attributes();
+    const eventCount = this.next();
+    const events: SpanEvent[] = eventCount === 0 ? NO_EVENTS : [];
+    for (let i = 0; i < eventCount; i++) {
+      const eventName = this.string();
+      const timeUnixMs = this.next();
+      events.push({ name: eventName, timeUnixMs, attributes: this.attributes() });
+    }
+    const linkCount = this.next();
+    const links: SpanLink[] = linkCount === 0 ? NO_LINKS : [];
+    for (let i = 0; i < linkCount; i++) {
+      const linkTraceId = this.string();
+      const linkSpanId = this.string();
+      const linkTraceState = this.string();
+      links.push({ traceId: linkTraceId, spanId: linkSpanId, traceState: linkTraceState, attributes: this.attributes() });
+    }
+    const code = this.int() as StatusCode;
+    const message = this.string();
+    const status = message === '' && code >= 0 && code <= 2 ? BARE_STATUSES[code] : { code, message };
+    return { traceId, spanId, parentSpanId, traceState, name, kind, startTimeUnixMs, durationMs, attributes, events, links, status, resource, scope };
   }
 
   value(): AttributeValue {
@@ -323,63 +357,189 @@ const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 const BARE_STATUSES = [0, 1, 2].map((code) => Object.freeze({ code: code as StatusCode, message: '' }));
 
-/** Builds the spans back from a tape: the same shapes, values and sharing as the decoder's output. */
-export function materializeSpans(transfer: SpanTransfer): Span[] {
+/** A batch as received: its spans, and the same spans packed (the tape itself), for a store to hold instead. */
+export interface MaterializedBatch {
+  spans: Span[];
+  pack: SpanPack;
+}
+
+/**
+ * Builds the spans back from a tape: the same shapes, values and sharing as the decoder's output. The pack rebuilds
+ * any one of them again from the tape (same Resource and InstrumentationScope objects, equal everything else).
+ */
+export function materializeBatch(transfer: SpanTransfer): MaterializedBatch {
   const r = new TapeReader(transfer.tape, transfer.strings);
   const resources: Resource[] = [];
   const scopes: InstrumentationScope[] = [];
   const count = r.next();
   const spans: Span[] = [];
+  // Per span: where its own fields start on the tape, and the numbers of its resource and scope.
+  const places = new Int32Array(count * PLACE_FIELDS);
   for (let s = 0; s < count; s++) {
     let ref = r.next();
-    let resource: Resource;
     if (ref === -1) {
       const attributes = r.attributes();
-      resource = { attributes, serviceName: r.string() };
-      resources.push(resource);
-    } else {
-      resource = resources[ref];
+      ref = resources.length;
+      resources.push({ attributes, serviceName: r.string() });
     }
-    ref = r.next();
-    let scope: InstrumentationScope;
-    if (ref === -1) {
+    const resource = resources[ref];
+    let scopeRef = r.next();
+    if (scopeRef === -1) {
       const name = r.string();
-      scope = { name, version: r.string() };
-      scopes.push(scope);
-    } else {
-      scope = scopes[ref];
+      scopeRef = scopes.length;
+      scopes.push({ name, version: r.string() });
     }
-    const traceId = r.string();
-    const spanId = r.string();
-    const parentSpanId = r.string();
-    const traceState = r.string();
-    const name = r.string();
-    const kind = r.int() as SpanKind;
-    const startTimeUnixMs = r.next();
-    const durationMs = r.next();
-    const attributes = r.attributes();
-    const eventCount = r.next();
-    const events: SpanEvent[] = eventCount === 0 ? NO_EVENTS : [];
-    for (let i = 0; i < eventCount; i++) {
-      const eventName = r.string();
-      const timeUnixMs = r.next();
-      events.push({ name: eventName, timeUnixMs, attributes: r.attributes() });
+    const scope = scopes[scopeRef];
+    if (resource === undefined || scope === undefined) {
+      throw new Error('corrupt span transfer tape');
     }
-    const linkCount = r.next();
-    const links: SpanLink[] = linkCount === 0 ? NO_LINKS : [];
-    for (let i = 0; i < linkCount; i++) {
-      const linkTraceId = r.string();
-      const linkSpanId = r.string();
-      const linkTraceState = r.string();
-      links.push({ traceId: linkTraceId, spanId: linkSpanId, traceState: linkTraceState, attributes: r.attributes() });
-    }
-    const code = r.int() as StatusCode;
-    const message = r.string();
-    const status = message === '' && code >= 0 && code <= 2 ? BARE_STATUSES[code] : { code, message };
-    spans.push({ traceId, spanId, parentSpanId, traceState, name, kind, startTimeUnixMs, durationMs, attributes, events, links, status, resource, scope });
+    places[s * PLACE_FIELDS] = r.at;
+    places[s * PLACE_FIELDS + 1] = ref;
+    places[s * PLACE_FIELDS + 2] = scopeRef;
+    spans.push(r.span(resource, scope));
   }
   if (r.at !== transfer.tape.length) {
     throw new Error('corrupt span transfer tape');
   }
-  return spans;
+  return { spans, pack: new TapePack(transfer, resources, scopes, places) };
+}
+
+/** Per span in a pack: where its own fields start on the tape, and the numbers of its resource and scope. */
+const PLACE_FIELDS = 3;
+
+/**
+ * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came; kept, its tape,
+ * places and string offsets sit in one arena region and its strings in one string.
+ */
+class TapePack implements SpanPack {
+  readonly size: number;
+  private tape: Float64Array;
+  private tapeStart = 0;
+  private places: Float64Array | Int32Array;
+  private placesStart = 0;
+  /** Until kept: the transfer's own strings. */
+  private strings: readonly string[] | undefined;
+  /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets on the tape. */
+  private joined = '';
+  private offsetsStart = 0;
+  private stringCount: number;
+  private region: ArenaRegion | undefined;
+  private arena: TapeArena | undefined;
+  private held = 0;
+  private released = false;
+
+  /** The strings of the kept pack read last, so rebuilding a whole trace splits each pack's strings once. */
+  private static unpacked: { pack: TapePack; strings: string[] } | undefined;
+
+  constructor(
+    transfer: SpanTransfer,
+    private readonly resources: readonly Resource[],
+    private readonly scopes: readonly InstrumentationScope[],
+    places: Int32Array,
+  ) {
+    this.tape = transfer.tape;
+    this.strings = transfer.strings;
+    this.stringCount = transfer.strings.length;
+    this.places = places;
+    this.size = places.length / PLACE_FIELDS;
+  }
+
+  spanAt(index: number): Span {
+    const at = this.placeOf(index);
+    const r = new TapeReader(this.tape, this.stringTable());
+    r.at = this.tapeStart + this.places[at];
+    return r.span(this.resources[this.places[at + 1]], this.scopes[this.places[at + 2]]);
+  }
+
+  spanIdAt(index: number): string {
+    // A span's own fields start with its trace id, then its span id (TapeReader.span).
+    return this.stringAt(this.tape[this.tapeStart + this.places[this.placeOf(index)] + 1]);
+  }
+
+  hold(): void {
+    if (this.released) {
+      throw new Error('this pack was released: its spans are gone');
+    }
+    this.held++;
+  }
+
+  keepIn(arena: TapeArena): void {
+    const strings = this.strings;
+    if (this.arena || this.released || this.held === 0 || !strings) {
+      return;
+    }
+    const tapeLength = this.tape.length;
+    const placesLength = this.places.length;
+    const region = arena.allocate(tapeLength + placesLength + strings.length + 1);
+    const data = region.data;
+    data.set(this.tape, region.start);
+    data.set(this.places, region.start + tapeLength);
+    const offsetsStart = region.start + tapeLength + placesLength;
+    let offset = 0;
+    for (let k = 0; k < strings.length; k++) {
+      data[offsetsStart + k] = offset;
+      offset += strings[k].length;
+    }
+    data[offsetsStart + strings.length] = offset;
+    this.joined = strings.join('');
+    this.arena = arena;
+    this.region = region;
+    this.tape = data;
+    this.tapeStart = region.start;
+    this.places = data;
+    this.placesStart = region.start + tapeLength;
+    this.offsetsStart = offsetsStart;
+    this.strings = undefined;
+  }
+
+  release(): void {
+    if (this.held === 0) {
+      throw new Error('release without hold');
+    }
+    this.held--;
+    if (this.held > 0) {
+      return;
+    }
+    this.released = true;
+    if (this.arena && this.region) {
+      this.arena.free(this.region);
+    }
+    this.region = undefined;
+    this.joined = '';
+    this.strings = undefined;
+    if (TapePack.unpacked?.pack === this) {
+      TapePack.unpacked = undefined;
+    }
+  }
+
+  private placeOf(index: number): number {
+    if (this.released) {
+      throw new Error('this pack was released: its spans are gone');
+    }
+    if (!(Number.isInteger(index) && index >= 0 && index < this.size)) {
+      throw new RangeError(`no span ${index} in this batch of ${this.size}`);
+    }
+    return this.placesStart + index * PLACE_FIELDS;
+  }
+
+  private stringAt(k: number): string {
+    if (this.strings) {
+      return this.strings[k];
+    }
+    return this.joined.slice(this.tape[this.offsetsStart + k], this.tape[this.offsetsStart + k + 1]);
+  }
+
+  private stringTable(): readonly string[] {
+    if (this.strings) {
+      return this.strings;
+    }
+    if (TapePack.unpacked?.pack !== this) {
+      const strings = new Array<string>(this.stringCount);
+      for (let k = 0; k < strings.length; k++) {
+        strings[k] = this.stringAt(k);
+      }
+      TapePack.unpacked = { pack: this, strings };
+    }
+    return TapePack.unpacked.strings;
+  }
 }

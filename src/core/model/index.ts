@@ -6,5 +6,6 @@ export { LocationStats, DEFAULT_RECENT_SPANS_PER_LOCATION, MAX_DISTINCT_NAMES } 
 export type { LocationStatsSnapshot } from './locationStats';
 export { assembleTrace } from './traceAssembly';
 export type { AssembledTrace, TraceNode } from './traceAssembly';
+export type { SpanPack } from './spanPack';
 export { SpanStore } from './spanStore';
 export type { SpanStoreOptions, StoreChange, StoreTotals } from './spanStore';

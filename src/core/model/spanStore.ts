@@ -1,6 +1,8 @@
 import { Disposable, Emitter } from '../util/emitter';
 import { DEFAULT_RECENT_SPANS_PER_LOCATION, LocationStats, LocationStatsSnapshot } from './locationStats';
 import { Span, SourceLocation, SpanLocator } from './span';
+import type { SpanPack } from './spanPack';
+import { TapeArena } from './tapeArena';
 import { AssembledTrace, assembleTrace } from './traceAssembly';
 import { TraceSpans } from './traceSpans';
 
@@ -10,6 +12,8 @@ export interface SpanStoreOptions {
   /** Size of each location's ring of recent spans (for hovers). Default 10. */
   recentSpansPerLocation?: number;
   locator: SpanLocator;
+  /** Where packed batches keep their numbers (default: the store's own). */
+  arena?: TapeArena;
 }
 
 export interface StoreChange {
@@ -47,8 +51,10 @@ export interface StoreTotals {
  *
  * - Cost: `add` is O(batch) — statistics update incrementally, eviction pops from a FIFO of traces; only `relocate`,
  *   `clear`, `allStats` and `getTrace` walk more than the batch.
- * - Memory: spans are kept by reference (never copied), in one array per trace; lookups by span id use a Map only in
- *   large traces. No per-span location is kept: statistics are cumulative, not recomputed from retained spans.
+ * - Memory: a batch that comes with its `SpanPack` is held packed: its numbers in the store's `TapeArena` (recycled
+ *   memory outside the JavaScript heap), its strings as one string, and nothing per span on the heap; a span is
+ *   rebuilt when asked for (`getTrace`, `getSpan`, `relocate`). Other spans are kept by reference. No per-span
+ *   location is kept: statistics are cumulative, not recomputed from retained spans.
  * - Statistics are cumulative over every span received since the last `clear`: evicting a trace does not reduce them.
  *   After `relocate` (the workspace index changed, so spans may map elsewhere) they are rebuilt from the retained
  *   spans only, since evicted spans are gone; counts can then drop.
@@ -61,6 +67,7 @@ export class SpanStore implements Disposable {
   private locator: SpanLocator;
 
   private readonly traces = new Map<string, TraceSpans>();
+  private readonly arena: TapeArena;
   /**
    * Traces in first-arrival order; entries before `evictionHead` are gone and their slots cleared, so an evicted
    * trace's spans are garbage at once rather than when the queue is next compacted.
@@ -87,20 +94,37 @@ export class SpanStore implements Disposable {
     this.maxSpans = validMaxSpans(options.maxSpans);
     this.recentPerLocation = options.recentSpansPerLocation ?? DEFAULT_RECENT_SPANS_PER_LOCATION;
     this.locator = options.locator;
+    this.arena = options.arena ?? new TapeArena();
   }
 
-  /** Stores a batch in any arrival order (children before parents, across batches), then evicts if over the cap. */
-  add(spans: readonly Span[]): void {
+  /**
+   * Stores a batch in any arrival order (children before parents, across batches), then evicts if over the cap.
+   * With `pack` (the same batch, packed: `pack.spanAt(i)` equals `spans[i]`) the spans are held packed.
+   */
+  add(spans: readonly Span[], pack?: SpanPack): void {
     const changed = new Set<LocationStats>();
     let added = 0;
-    for (const span of spans) {
-      let trace = this.traces.get(span.traceId);
-      if (trace === undefined) {
-        trace = new TraceSpans(span.traceId);
-        this.traces.set(span.traceId, trace);
-        this.evictionQueue.push(trace);
+    if (pack && pack.size !== spans.length) {
+      pack = undefined;
+    }
+    // Usually one trace, or a few: the last one is looked up by id only when the trace id changes.
+    const touched: TraceSpans[] = [];
+    let trace: TraceSpans | undefined;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      if (trace?.traceId !== span.traceId) {
+        trace = this.traces.get(span.traceId);
+        if (trace === undefined) {
+          trace = new TraceSpans(span.traceId);
+          this.traces.set(span.traceId, trace);
+          this.evictionQueue.push(trace);
+        }
+        if (!trace.inBatch) {
+          touched.push(trace);
+          trace.beginBatch();
+        }
       }
-      if (!trace.addIfNew(span)) {
+      if (!trace.addIfNew(span, pack, i)) {
         this.duplicateSpans++;
         continue;
       }
@@ -111,9 +135,14 @@ export class SpanStore implements Disposable {
         changed.add(stats);
       }
     }
+    for (const done of touched) {
+      done.endBatch();
+    }
     this.spansStored += added;
     this.spansReceived += added;
     const evicted = this.evictOverCap();
+    // After eviction: a batch evicted at once (a cap below its size) is not copied for nothing.
+    pack?.keepIn(this.arena);
     if (added > 0 || evicted > 0) {
       this.changeEmitter.fire({ addedSpans: added, changedLocations: [...changed].map((s) => s.key), evictedSpans: evicted });
     }
@@ -121,7 +150,7 @@ export class SpanStore implements Disposable {
 
   getTrace(traceId: string): AssembledTrace | undefined {
     const trace = this.traces.get(traceId);
-    return trace ? assembleTrace(traceId, trace.spans) : undefined;
+    return trace ? assembleTrace(traceId, trace.spans()) : undefined;
   }
 
   getSpan(traceId: string, spanId: string): Span | undefined {
@@ -173,6 +202,9 @@ export class SpanStore implements Disposable {
   /** Forgets every span, statistic and counter. */
   clear(): void {
     const before = this.allKeys();
+    for (const trace of this.traces.values()) {
+      trace.release();
+    }
     this.traces.clear();
     this.evictionQueue = [];
     this.evictionHead = 0;
@@ -204,7 +236,7 @@ export class SpanStore implements Disposable {
     this.stats.clear();
     this.unmappedSpans = 0;
     for (let i = this.evictionHead; i < this.evictionQueue.length; i++) {
-      for (const span of (this.evictionQueue[i] as TraceSpans).spans) {
+      for (const span of (this.evictionQueue[i] as TraceSpans).spans()) {
         this.record(span);
       }
     }
@@ -261,6 +293,7 @@ export class SpanStore implements Disposable {
       this.evictionQueue[this.evictionHead] = undefined;
       this.evictionHead++;
       this.traces.delete(trace.traceId);
+      trace.release();
       this.spansStored -= trace.size;
       evicted += trace.size;
       this.evictedTraces++;

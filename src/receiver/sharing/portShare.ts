@@ -6,6 +6,7 @@
  * subscribe to it. Exporters retry on "connection refused", so the services' next exports reach the new owner.
  */
 import type { Span } from '../../core/model/span';
+import type { SpanPack } from '../../core/model/spanPack';
 import { Emitter } from '../../core/util/emitter';
 import type { PayloadEncoding } from '../decodeProtocol';
 import { PortInUseError } from '../receiverErrors';
@@ -48,6 +49,8 @@ export type ShareRole =
 
 export interface FeedSpans {
   spans: Span[];
+  /** The same spans packed, for a store to hold instead (see SpanPack). */
+  pack?: SpanPack;
   services: string[];
   bytes: number;
   encoding: PayloadEncoding;
@@ -327,7 +330,7 @@ export class PortShare {
           this.problemEmitter.fire(`a batch from the owner's feed could not be decoded here: ${outcome.message}`);
         } else if (outcome.spans.length > 0) {
           this.count.spansFromFeed += outcome.spans.length;
-          this.spansEmitter.fire({ spans: outcome.spans, services: servicesOf(outcome.spans), bytes, encoding: batch.encoding, gzip: batch.gzip, ownerPid });
+          this.spansEmitter.fire({ spans: outcome.spans, pack: outcome.pack, services: servicesOf(outcome.spans), bytes, encoding: batch.encoding, gzip: batch.gzip, ownerPid });
         }
         if (this.backlog.length < FEED_BACKLOG_PAUSE / 4) {
           (this.client ?? this.draining)?.resume();

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { SpanStore, StoreChange } from '../../../src/core/model/spanStore';
 import { Span, SpanLocator } from '../../../src/core/model/span';
 import { TraceNode } from '../../../src/core/model/traceAssembly';
+import { TapeArena } from '../../../src/core/model/tapeArena';
+import { encodeSpans, materializeBatch } from '../../../src/receiver/transferFormat';
 import { NameTableLocator, exactQuantile, makeSpan, seededRandom, spanId, traceId } from './modelFixtures';
 
 const ORDERS = '/ws/orders/handler.go';
@@ -405,6 +407,98 @@ describe('SpanStore', () => {
       subscription.dispose();
       store.add(traceOf(2, 1));
       assert.equal(calls, 1);
+    });
+  });
+  describe('packed batches', () => {
+    /** A batch as the decode pool delivers it: the spans, and the same spans packed. */
+    function delivered(spans: Span[]): ReturnType<typeof materializeBatch> {
+      return materializeBatch(structuredClone(encodeSpans(spans)));
+    }
+
+    function packedStore(maxSpans = 10_000): { store: SpanStore; arena: TapeArena } {
+      const arena = new TapeArena(4096);
+      return { store: new SpanStore({ maxSpans, locator: shopLocator(), arena }), arena };
+    }
+
+    it('holds packed spans in the arena and gives back equal spans, trees and statistics', () => {
+      const { store, arena } = packedStore();
+      const objects = newStore().store;
+      const batches = [traceOf(1, 40), [...traceOf(2, 3), ...traceOf(3, 5)]];
+      for (const spans of batches) {
+        const batch = delivered(spans);
+        store.add(batch.spans, batch.pack);
+        objects.add(spans);
+      }
+      assert.equal(arena.counters().liveRegions, 2);
+      for (const trace of [1, 2, 3]) {
+        assert.deepStrictEqual(store.getTrace(traceId(trace)), objects.getTrace(traceId(trace)));
+      }
+      assert.deepStrictEqual(store.getSpan(traceId(1), spanId('1x39')), objects.getSpan(traceId(1), spanId('1x39')));
+      assert.equal(store.getSpan(traceId(1), spanId('1x40')), undefined);
+      assert.deepEqual(store.allStats().map((s) => [s.location.line, s.count]), objects.allStats().map((s) => [s.location.line, s.count]));
+      assert.deepEqual(store.totals(), objects.totals());
+    });
+
+    it('counts a re-sent packed batch as duplicates, and a span id repeated within a batch once', () => {
+      const { store } = packedStore();
+      const first = delivered(traceOf(1, 5));
+      store.add(first.spans, first.pack);
+      const again = delivered(traceOf(1, 5));
+      store.add(again.spans, again.pack);
+      const repeated = delivered([...traceOf(2, 3), ...traceOf(2, 3)]);
+      store.add(repeated.spans, repeated.pack);
+      const totals = store.totals();
+      assert.equal(totals.spansStored, 8);
+      assert.equal(totals.duplicateSpans, 8);
+      assert.equal(store.getTrace(traceId(2))?.spanCount, 3);
+    });
+
+    it('finds duplicates of a large trace that arrives in pieces, and of a small one, mixed with object spans', () => {
+      const { store } = packedStore();
+      const spans = traceOf(1, 60);
+      for (let from = 0; from < 60; from += 20) {
+        const piece = delivered(spans.slice(from, from + 20));
+        store.add(piece.spans, piece.pack);
+      }
+      // Every piece again, packed and as objects, and a new span among them.
+      const resent = delivered([...spans.slice(10, 30), makeSpan({ trace: 1, id: 'new', parent: '1x0', name: 'db.query' })]);
+      store.add(resent.spans, resent.pack);
+      store.add(spans.slice(50));
+      store.add(traceOf(2, 2));
+      const small = delivered(traceOf(2, 3));
+      store.add(small.spans, small.pack);
+      assert.equal(store.getTrace(traceId(1))?.spanCount, 61);
+      assert.equal(store.getTrace(traceId(2))?.spanCount, 3);
+      assert.equal(store.totals().duplicateSpans, 20 + 10 + 2);
+      assert.equal(store.getSpan(traceId(1), spanId('new'))?.name, 'db.query');
+    });
+
+    it('frees the arena as traces are evicted or cleared, and reuses it for new batches', () => {
+      const { store, arena } = packedStore(100);
+      for (let trace = 1; trace <= 10; trace++) {
+        const batch = delivered(traceOf(trace, 50));
+        store.add(batch.spans, batch.pack);
+      }
+      assert.equal(store.totals().spansStored, 100);
+      assert.equal(arena.counters().liveRegions, 2);
+      const bytes = arena.counters().bytes;
+      for (let trace = 11; trace <= 30; trace++) {
+        const batch = delivered(traceOf(trace, 50));
+        store.add(batch.spans, batch.pack);
+      }
+      assert.equal(arena.counters().liveRegions, 2);
+      assert.ok(arena.counters().bytes <= bytes + 2 * 4096 * 8, 'evicted batches make room for new ones');
+      assert.deepStrictEqual(store.getTrace(traceId(30))?.roots[0].span, traceOf(30, 50)[0]);
+      store.clear();
+      assert.equal(arena.counters().liveRegions, 0);
+    });
+
+    it('does not copy a batch evicted by the add that brought it', () => {
+      const { store, arena } = packedStore(10);
+      const batch = delivered(traceOf(1, 20));
+      store.add(batch.spans, batch.pack);
+      assert.equal(store.totals().evictedSpans, 20);
+      assert.equal(arena.counters().liveRegions, 0);
     });
   });
 });

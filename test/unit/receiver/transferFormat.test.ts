@@ -5,12 +5,13 @@ import type { Attributes, Resource, Span } from '../../../src/core/model/span';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../../src/core/otlp';
 import { DecodePool } from '../../../src/receiver';
 import { decodePayload } from '../../../src/receiver/decodePayload';
-import { encodeSpans, materializeSpans } from '../../../src/receiver/transferFormat';
+import { TapeArena } from '../../../src/core/model/tapeArena';
+import { encodeSpans, materializeBatch } from '../../../src/receiver/transferFormat';
 import { generateSdkSpans } from '../otlp/sdkSpans';
 
 /** Through the tape and back, with the tape copied as postMessage would (strings and floats survive a clone). */
 function roundTrip(spans: Span[]): Span[] {
-  return materializeSpans(structuredClone(encodeSpans(spans)));
+  return materializeBatch(structuredClone(encodeSpans(spans))).spans;
 }
 
 function span(resource: Resource, attributes: Attributes, overrides: Partial<Span> = {}): Span {
@@ -90,7 +91,7 @@ describe('span transfer tape', () => {
 
   it('detects a corrupt tape instead of returning wrong spans', () => {
     const transfer = encodeSpans([span({ attributes: {}, serviceName: 'svc' }, { a: 1 })]);
-    assert.throws(() => materializeSpans({ tape: transfer.tape.subarray(0, transfer.tape.length - 1), strings: transfer.strings }));
+    assert.throws(() => materializeBatch({ tape: transfer.tape.subarray(0, transfer.tape.length - 1), strings: transfer.strings }));
   });
 
   it('the decode pool hands the main thread the same spans as decoding in place', async () => {
@@ -105,5 +106,77 @@ describe('span transfer tape', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('span pack', () => {
+  /** As the decode pool delivers a batch: through a cloned tape. */
+  function delivered(spans: Span[]): ReturnType<typeof materializeBatch> {
+    return materializeBatch(structuredClone(encodeSpans(spans)));
+  }
+
+  function all<T>(count: number, at: (i: number) => T): T[] {
+    return Array.from({ length: count }, (_, i) => at(i));
+  }
+
+  it('rebuilds every span equal to the delivered one, before and after a store keeps it in its arena', () => {
+    const decoded = decodeTraceRequestProtobuf(ProtobufTraceSerializer.serializeRequest(generateSdkSpans(7, 120))!).spans;
+    const { spans, pack } = delivered(decoded);
+    assert.equal(pack.size, decoded.length);
+    assert.deepStrictEqual(all(pack.size, (i) => pack.spanAt(i)), decoded);
+    spans.forEach(() => pack.hold());
+    // A chunk smaller than the batch: the region gets a chunk of its own.
+    const arena = new TapeArena(1024);
+    pack.keepIn(arena);
+    assert.equal(arena.counters().liveRegions, 1);
+    const rebuilt = all(pack.size, (i) => pack.spanAt(i));
+    assert.deepStrictEqual(rebuilt, decoded);
+    assert.deepEqual(all(pack.size, (i) => pack.spanIdAt(i)), decoded.map((s) => s.spanId));
+    // Resources and scopes stay the very objects delivered with the batch.
+    assert.equal(rebuilt[0].resource, spans[0].resource);
+    assert.equal(rebuilt[0].scope, spans[0].scope);
+  });
+
+  it('keeps strings exact once joined: non-ASCII, surrogate pairs, empty, and neighbours that could run together', () => {
+    const resource = { attributes: { 'service.name': 'ŝvc' }, serviceName: 'ŝvc' };
+    const spans = [
+      span(resource, { a: '', b: 'x', c: '🚀 üñï', d: ['', 'y', ''] }, { name: '', traceState: 'k=v', spanId: '0000000000000001' }),
+      span(resource, { a: 'xy', e: { nested: 'ж' } }, { name: 'x', spanId: '0000000000000002', status: { code: 2, message: 'boom ✗' } }),
+    ];
+    const { pack } = delivered(spans);
+    pack.hold();
+    pack.hold();
+    pack.keepIn(new TapeArena());
+    assert.deepStrictEqual(all(2, (i) => pack.spanAt(i)), spans);
+  });
+
+  it('frees its region when the last held span is released, and then refuses to be read', () => {
+    const arena = new TapeArena(1 << 16);
+    const first = delivered([span({ attributes: {}, serviceName: 'a' }, { n: 1 }), span({ attributes: {}, serviceName: 'a' }, { n: 2 }, { spanId: '00000000000000aa' })]).pack;
+    const second = delivered([span({ attributes: {}, serviceName: 'b' }, { n: 3 })]).pack;
+    first.hold();
+    first.hold();
+    second.hold();
+    first.keepIn(arena);
+    second.keepIn(arena);
+    first.keepIn(arena); // a second call does nothing
+    assert.equal(arena.counters().liveRegions, 2);
+    first.release();
+    assert.equal(arena.counters().liveRegions, 2);
+    first.release();
+    assert.equal(arena.counters().liveRegions, 1);
+    assert.throws(() => first.spanAt(0), /released/);
+    assert.throws(() => first.hold(), /released/);
+    assert.throws(() => first.release(), /without hold/);
+    assert.deepEqual(second.spanAt(0).attributes, { n: 3 });
+    assert.throws(() => second.spanAt(1), RangeError);
+  });
+
+  it('is not copied when none of its spans is held', () => {
+    const arena = new TapeArena();
+    const { pack } = delivered([span({ attributes: {}, serviceName: 'a' }, { n: 1 })]);
+    pack.keepIn(arena);
+    assert.equal(arena.counters().liveRegions, 0);
+    assert.deepEqual(pack.spanAt(0).attributes, { n: 1 });
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * Recycled memory, outside the JavaScript heap, for the numbers of the span batches a store holds (see SpanPack).
+ *
+ * Why recycled: a batch's own ArrayBuffer per batch is memory V8 counts as external and collects with full
+ * garbage collections, which came as often as with span objects. Here batches are copied into large chunks; a
+ * chunk whose batches were all evicted is reused as it is (no new allocation, no fresh pages), and a store evicts
+ * oldest first, so chunks empty in the order they filled.
+ */
+
+/** 2 MiB of float64s: about ten 512-span batches of the benchmark's shape. */
+const DEFAULT_CHUNK_LENGTH = 256 * 1024;
+/** Empty chunks kept for reuse; beyond these an emptied chunk is left to the garbage collector. */
+const MAX_SPARE_CHUNKS = 2;
+
+class ArenaChunk {
+  used = 0;
+  liveRegions = 0;
+  constructor(readonly data: Float64Array) {}
+}
+
+/** Where a batch's numbers live: `data[start .. start + length)`. Valid until freed. */
+export interface ArenaRegion {
+  readonly data: Float64Array;
+  readonly start: number;
+  readonly length: number;
+}
+
+interface ChunkRegion extends ArenaRegion {
+  readonly chunk: ArenaChunk;
+  live: boolean;
+}
+
+export interface ArenaCounters {
+  /** Chunks holding at least one live region, or being filled. */
+  chunksInUse: number;
+  /** Empty chunks kept for reuse. */
+  spareChunks: number;
+  liveRegions: number;
+  /** Bytes of chunk memory in use or spare. */
+  bytes: number;
+}
+
+export class TapeArena {
+  private readonly chunkLength: number;
+  private current: ArenaChunk | undefined;
+  private readonly inUse = new Set<ArenaChunk>();
+  private readonly spare: ArenaChunk[] = [];
+  private liveRegions = 0;
+
+  constructor(chunkLength = DEFAULT_CHUNK_LENGTH) {
+    if (!(Number.isSafeInteger(chunkLength) && chunkLength > 0)) {
+      throw new RangeError(`chunkLength must be a positive integer, got ${chunkLength}`);
+    }
+    this.chunkLength = chunkLength;
+  }
+
+  /** Room for `length` numbers, to be filled by the caller. A region longer than a chunk gets a chunk of its own. */
+  allocate(length: number): ArenaRegion {
+    if (!(Number.isSafeInteger(length) && length >= 0)) {
+      throw new RangeError(`region length must be a non-negative integer, got ${length}`);
+    }
+    let chunk: ArenaChunk;
+    if (length > this.chunkLength) {
+      chunk = new ArenaChunk(new Float64Array(length));
+      this.inUse.add(chunk);
+    } else {
+      if (!this.current || this.current.used + length > this.chunkLength) {
+        this.retireCurrent();
+        this.current = this.spare.pop() ?? new ArenaChunk(new Float64Array(this.chunkLength));
+        this.inUse.add(this.current);
+      }
+      chunk = this.current;
+    }
+    const region: ChunkRegion = { data: chunk.data, start: chunk.used, length, chunk, live: true };
+    chunk.used += length;
+    chunk.liveRegions++;
+    this.liveRegions++;
+    return region;
+  }
+
+  /** The region's memory may be reused from now on; freeing it twice, or one from another arena, throws. */
+  free(region: ArenaRegion): void {
+    const own = region as ChunkRegion;
+    const chunk = own.chunk;
+    if (!own.live || !chunk || !this.inUse.has(chunk)) {
+      throw new Error('this region is not live in this arena');
+    }
+    own.live = false;
+    chunk.liveRegions--;
+    this.liveRegions--;
+    if (chunk.liveRegions > 0) {
+      return;
+    }
+    if (chunk === this.current) {
+      // Still being filled, and nothing in it is held: fill it again from the start.
+      chunk.used = 0;
+      return;
+    }
+    this.recycle(chunk);
+  }
+
+  counters(): ArenaCounters {
+    let bytes = 0;
+    for (const chunk of this.inUse) bytes += chunk.data.byteLength;
+    for (const chunk of this.spare) bytes += chunk.data.byteLength;
+    return { chunksInUse: this.inUse.size, spareChunks: this.spare.length, liveRegions: this.liveRegions, bytes };
+  }
+
+  private retireCurrent(): void {
+    const chunk = this.current;
+    this.current = undefined;
+    if (chunk && chunk.liveRegions === 0) {
+      this.recycle(chunk);
+    }
+  }
+
+  private recycle(chunk: ArenaChunk): void {
+    this.inUse.delete(chunk);
+    chunk.used = 0;
+    if (chunk.data.length === this.chunkLength && this.spare.length < MAX_SPARE_CHUNKS) {
+      this.spare.push(chunk);
+    }
+  }
+}
