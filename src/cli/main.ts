@@ -2,6 +2,7 @@
 import { USAGE, UsageError, parseArgs } from './args';
 import { runCheck } from './check';
 import { capHeapGrowthOnceLarge } from './heapGrowthCap';
+import { turnOffPretenuring } from './pretenuring';
 import { runReceive } from './receive';
 import { packageVersion } from './version';
 
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       // is VS Code's to tune.
       // The check's timer is unref'd: it never keeps the process alive, and the process exits once the report is written.
       capHeapGrowthOnceLarge();
+      turnOffPretenuring();
       // Listen for signals from the start: a SIGTERM during start-up still ends with a report.
       const stop = waitForStop();
       return runReceive(command.options, {
