@@ -95,7 +95,7 @@ async function throughReceiver(bodies: Uint8Array[], encoding: Encoding, index: 
   const mapper = new SourceMapper(index);
   const store = new SpanStore({ maxSpans: 1_000_000, locator: mapper });
   const receiver = new OtlpHttpReceiver({ port: 0 });
-  receiver.onSpans((batch) => store.add(batch.spans));
+  receiver.onSpans((batch) => store.add(batch.spans, batch.pack));
   await receiver.start();
   try {
     const cpuBefore = mainThreadCpuMs();

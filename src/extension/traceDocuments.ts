@@ -23,7 +23,7 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
 
   /** Opens (or refreshes, if open) the trace's document; false when the store no longer holds the trace. */
   async open(traceId: string): Promise<boolean> {
-    if (!this.store.getTrace(traceId)) {
+    if (!this.store.hasTrace(traceId)) {
       return false;
     }
     const uri = TraceDocuments.uriFor(traceId);

@@ -153,6 +153,11 @@ export class SpanStore implements Disposable {
     return trace ? assembleTrace(traceId, trace.spans()) : undefined;
   }
 
+  /** Whether the trace is held, without rebuilding it. */
+  hasTrace(traceId: string): boolean {
+    return this.traces.has(traceId);
+  }
+
   getSpan(traceId: string, spanId: string): Span | undefined {
     return this.traces.get(traceId)?.get(spanId);
   }

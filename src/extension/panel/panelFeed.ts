@@ -167,7 +167,7 @@ export class PanelFeed {
 
   /** True when the store holds the trace (whether or not the panel hid it). */
   holds(traceId: string): boolean {
-    return this.sources.store.getTrace(traceId) !== undefined;
+    return this.sources.store.hasTrace(traceId);
   }
 
   /**

@@ -435,6 +435,8 @@ describe('SpanStore', () => {
       }
       assert.deepStrictEqual(store.getSpan(traceId(1), spanId('1x39')), objects.getSpan(traceId(1), spanId('1x39')));
       assert.equal(store.getSpan(traceId(1), spanId('1x40')), undefined);
+      assert.equal(store.hasTrace(traceId(3)), true);
+      assert.equal(store.hasTrace(traceId(4)), false);
       assert.deepEqual(store.allStats().map((s) => [s.location.line, s.count]), objects.allStats().map((s) => [s.location.line, s.count]));
       assert.deepEqual(store.totals(), objects.totals());
     });
