@@ -11,6 +11,7 @@ import { BenchRow } from './benchTypes';
 import { QuantileSketch } from '../src/core/model/quantileSketch';
 import { SpanStore } from '../src/core/model/spanStore';
 import { Resource, SourceLocation, Span, SpanKind, SpanLocator, StatusCode } from '../src/core/model/span';
+import { encodeSpans, materializeBatch } from '../src/receiver/transferFormat';
 
 const SPAN_COUNT = 100_000;
 const SPANS_PER_TRACE = 10;
@@ -132,6 +133,37 @@ function heapAfterGc(gc: () => void): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Heap plus ArrayBuffer memory (where a store keeps packed batches), after GC. */
+function memoryAfterGc(gc: () => void): number {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+/** Memory per span of a store holding batches packed, as they come from the decode worker; the batches' span objects dropped. */
+function packedBytesPerSpan(gc: () => void): { total: number; heap: number } {
+  const heapBefore = heapAfterGc(gc);
+  const before = memoryAfterGc(gc);
+  let spans: Span[] | undefined = buildSpans(SPAN_COUNT, 3);
+  const store = new SpanStore({ maxSpans: SPAN_COUNT * 2, locator: nameLocator() });
+  for (let i = 0; i < spans.length; i += BATCH_SIZE) {
+    const batch = materializeBatch(structuredClone(encodeSpans(spans.slice(i, i + BATCH_SIZE))));
+    store.add(batch.spans, batch.pack);
+  }
+  spans = undefined;
+  const after = memoryAfterGc(gc);
+  const heapAfter = heapAfterGc(gc);
+  if (store.totals().spansStored !== SPAN_COUNT) {
+    throw new Error(`store kept ${store.totals().spansStored} of ${SPAN_COUNT} spans`);
+  }
+  // Read once more so the store, and the spans it rebuilds, are live until here.
+  if (!store.getTrace(store.traceIds()[0])) {
+    throw new Error('packed trace missing');
+  }
+  return { total: (after - before) / SPAN_COUNT, heap: (heapAfter - heapBefore) / SPAN_COUNT };
+}
+
 function fill(store: SpanStore, spans: Span[]): void {
   for (let i = 0; i < spans.length; i += BATCH_SIZE) {
     store.add(spans.slice(i, i + BATCH_SIZE));
@@ -176,6 +208,14 @@ export async function runStoreBench(): Promise<BenchRow[]> {
   rows.push({ name: 'retained bytes/span', value: (storeOnly - before) / SPAN_COUNT, unit: 'B/span', note: `span objects + store; ${shape}` });
   rows.push({ name: 'store overhead bytes/span', value: (withStore - withSpans) / SPAN_COUNT, unit: 'B/span', note: 'indexes and statistics, spans not counted' });
   rows.push({ name: 'span object bytes/span', value: (withSpans - before) / SPAN_COUNT, unit: 'B/span', note: 'as a decoder builds them' });
+
+  const packed = packedBytesPerSpan(gc);
+  rows.push({
+    name: 'retained bytes/span, packed',
+    value: packed.total,
+    unit: 'B/span',
+    note: `batches held as the receiver delivers them (arena + one string per batch); of which heap ${packed.heap.toFixed(0)} B`,
+  });
 
   const relocateStart = process.hrtime.bigint();
   store.relocate();

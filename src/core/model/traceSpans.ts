@@ -7,6 +7,9 @@ const SCAN_LIMIT = 16;
 /** Marks a run of one span held as the object itself rather than as places in a pack. */
 const HELD_AS_OBJECT = -1;
 
+/** Shared by every trace until its first span: never written to. */
+const NO_RUNS: (SpanPack | Span | number)[] = Object.freeze([]) as unknown as (SpanPack | Span | number)[];
+
 /** Fields per run in `runs`: source (pack or span), first index in the pack (or HELD_AS_OBJECT), count. */
 const RUN_FIELDS = 3;
 
@@ -20,7 +23,8 @@ const RUN_FIELDS = 3;
  * large trace that keeps arriving in pieces, through an id set built once and kept.
  */
 export class TraceSpans {
-  private readonly runs: (SpanPack | Span | number)[] = [];
+  /** Created with its first run, as a literal: exactly three slots (push on an empty array reserves seventeen). */
+  private runs: (SpanPack | Span | number)[] = NO_RUNS;
   private count = 0;
   /** Ids of the batch being added (between beginBatch and endBatch), and how many spans came before it. */
   private batchIds: Set<string> | undefined;
@@ -116,6 +120,8 @@ export class TraceSpans {
     if (pack !== undefined && packIndex !== undefined) {
       pack.hold();
       this.append(pack, packIndex);
+    } else if (this.runs.length === 0) {
+      this.runs = [span, HELD_AS_OBJECT, 1];
     } else {
       this.runs.push(span, HELD_AS_OBJECT, 1);
     }
@@ -137,8 +143,12 @@ export class TraceSpans {
   /** Extends the last run when the span follows it in the same pack. */
   private append(pack: SpanPack, packIndex: number): void {
     const runs = this.runs;
+    if (runs.length === 0) {
+      this.runs = [pack, packIndex, 1];
+      return;
+    }
     const last = runs.length - RUN_FIELDS;
-    if (last >= 0 && runs[last] === pack && (runs[last + 1] as number) + (runs[last + 2] as number) === packIndex) {
+    if (runs[last] === pack && (runs[last + 1] as number) + (runs[last + 2] as number) === packIndex) {
       runs[last + 2] = (runs[last + 2] as number) + 1;
     } else {
       runs.push(pack, packIndex, 1);
