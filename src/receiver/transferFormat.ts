@@ -406,30 +406,84 @@ export function materializeBatch(transfer: SpanTransfer): MaterializedBatch {
 
 /** Per span in a pack: where its own fields start on the tape, and the numbers of its resource and scope. */
 const PLACE_FIELDS = 3;
+/** Kept, a pack's places add the index of the span's id string, so ids are read without the tape. */
+const KEPT_PLACE_FIELDS = 4;
 
 /**
- * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came; kept, its tape,
- * places and string offsets sit in one arena region and its strings in one string.
+ * A kept tape is stored in 32-bit words: a field that is a 32-bit integer (string numbers, counts, kinds, most attribute
+ * numbers) as itself; anything else (times, fractions, -0, NaN, big numbers, and this marker's own value) as the
+ * marker and then the float64's two halves. Most fields fit, so a kept span takes about half the memory.
+ */
+const WIDE = -0x80000000;
+const wideScratch = new Float64Array(1);
+const wideHalves = new Int32Array(wideScratch.buffer);
+
+function fitsWord(value: number): boolean {
+  return (value | 0) === value && value !== WIDE && !Object.is(value, -0);
+}
+
+/** Words needed to keep `tape`. */
+function keptLength(tape: Float64Array): number {
+  let words = tape.length;
+  for (let i = 0; i < tape.length; i++) {
+    if (!fitsWord(tape[i])) words += 2;
+  }
+  return words;
+}
+
+function keepTape(tape: Float64Array, into: Int32Array, at: number): void {
+  for (let i = 0; i < tape.length; i++) {
+    const value = tape[i];
+    if (fitsWord(value)) {
+      into[at++] = value;
+    } else {
+      wideScratch[0] = value;
+      into[at++] = WIDE;
+      into[at++] = wideHalves[0];
+      into[at++] = wideHalves[1];
+    }
+  }
+}
+
+/** The tape back as it came, from its kept words. */
+function restoreTape(words: Int32Array, start: number, end: number, into: Float64Array): void {
+  let out = 0;
+  for (let at = start; at < end; ) {
+    const word = words[at++];
+    if (word === WIDE) {
+      wideHalves[0] = words[at++];
+      wideHalves[1] = words[at++];
+      into[out++] = wideScratch[0];
+    } else {
+      into[out++] = word;
+    }
+  }
+}
+
+/**
+ * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came. Kept, one arena
+ * region holds its tape (in words), its places and where each string starts, and one string holds its strings;
+ * rebuilding a span restores the tape and splits the strings once per pack read (the last one read is cached).
  */
 class TapePack implements SpanPack {
   readonly size: number;
-  private tape: Float64Array;
-  private tapeStart = 0;
-  private places: Float64Array | Int32Array;
+  /** Until kept: the transfer as it came. */
+  private transfer: SpanTransfer | undefined;
+  private places: Int32Array;
   private placesStart = 0;
-  /** Until kept: the transfer's own strings. */
-  private strings: readonly string[] | undefined;
-  /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets on the tape. */
-  private joined = '';
-  private offsetsStart = 0;
+  private placeFields = PLACE_FIELDS;
+  private tapeLength: number;
   private stringCount: number;
+  /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets in the region. */
+  private joined = '';
   private region: ArenaRegion | undefined;
+  private offsetsStart = 0;
   private arena: TapeArena | undefined;
   private held = 0;
   private released = false;
 
-  /** The strings of the kept pack read last, so rebuilding a whole trace splits each pack's strings once. */
-  private static unpacked: { pack: TapePack; strings: string[] } | undefined;
+  /** The kept pack read last, restored, so rebuilding a whole trace restores each pack once. */
+  private static restored: { pack: TapePack; tape: Float64Array; strings: string[] } | undefined;
 
   constructor(
     transfer: SpanTransfer,
@@ -437,8 +491,8 @@ class TapePack implements SpanPack {
     private readonly scopes: readonly InstrumentationScope[],
     places: Int32Array,
   ) {
-    this.tape = transfer.tape;
-    this.strings = transfer.strings;
+    this.transfer = transfer;
+    this.tapeLength = transfer.tape.length;
     this.stringCount = transfer.strings.length;
     this.places = places;
     this.size = places.length / PLACE_FIELDS;
@@ -446,14 +500,19 @@ class TapePack implements SpanPack {
 
   spanAt(index: number): Span {
     const at = this.placeOf(index);
-    const r = new TapeReader(this.tape, this.stringTable());
-    r.at = this.tapeStart + this.places[at];
+    const { tape, strings } = this.transfer ?? this.restore();
+    const r = new TapeReader(tape, strings);
+    r.at = this.places[at];
     return r.span(this.resources[this.places[at + 1]], this.scopes[this.places[at + 2]]);
   }
 
   spanIdAt(index: number): string {
-    // A span's own fields start with its trace id, then its span id (TapeReader.span).
-    return this.stringAt(this.tape[this.tapeStart + this.places[this.placeOf(index)] + 1]);
+    const at = this.placeOf(index);
+    if (this.transfer) {
+      // A span's own fields start with its trace id, then its span id (TapeReader.span).
+      return this.transfer.strings[this.transfer.tape[this.places[at] + 1]];
+    }
+    return this.stringAt(this.places[at + 3]);
   }
 
   hold(): void {
@@ -464,17 +523,26 @@ class TapePack implements SpanPack {
   }
 
   keepIn(arena: TapeArena): void {
-    const strings = this.strings;
-    if (this.arena || this.released || this.held === 0 || !strings) {
+    const transfer = this.transfer;
+    if (this.arena || this.released || this.held === 0 || !transfer) {
       return;
     }
-    const tapeLength = this.tape.length;
-    const placesLength = this.places.length;
-    const region = arena.allocate(tapeLength + placesLength + strings.length + 1);
+    const { tape, strings } = transfer;
+    const tapeWords = keptLength(tape);
+    const placesLength = this.size * KEPT_PLACE_FIELDS;
+    const region = arena.allocate(tapeWords + placesLength + strings.length + 1);
     const data = region.data;
-    data.set(this.tape, region.start);
-    data.set(this.places, region.start + tapeLength);
-    const offsetsStart = region.start + tapeLength + placesLength;
+    keepTape(tape, data, region.start);
+    const placesStart = region.start + tapeWords;
+    for (let i = 0; i < this.size; i++) {
+      const from = i * PLACE_FIELDS;
+      const to = placesStart + i * KEPT_PLACE_FIELDS;
+      data[to] = this.places[from];
+      data[to + 1] = this.places[from + 1];
+      data[to + 2] = this.places[from + 2];
+      data[to + 3] = tape[this.places[from] + 1];
+    }
+    const offsetsStart = placesStart + placesLength;
     let offset = 0;
     for (let k = 0; k < strings.length; k++) {
       data[offsetsStart + k] = offset;
@@ -484,12 +552,11 @@ class TapePack implements SpanPack {
     this.joined = strings.join('');
     this.arena = arena;
     this.region = region;
-    this.tape = data;
-    this.tapeStart = region.start;
     this.places = data;
-    this.placesStart = region.start + tapeLength;
+    this.placesStart = placesStart;
+    this.placeFields = KEPT_PLACE_FIELDS;
     this.offsetsStart = offsetsStart;
-    this.strings = undefined;
+    this.transfer = undefined;
   }
 
   release(): void {
@@ -506,9 +573,9 @@ class TapePack implements SpanPack {
     }
     this.region = undefined;
     this.joined = '';
-    this.strings = undefined;
-    if (TapePack.unpacked?.pack === this) {
-      TapePack.unpacked = undefined;
+    this.transfer = undefined;
+    if (TapePack.restored?.pack === this) {
+      TapePack.restored = undefined;
     }
   }
 
@@ -519,27 +586,25 @@ class TapePack implements SpanPack {
     if (!(Number.isInteger(index) && index >= 0 && index < this.size)) {
       throw new RangeError(`no span ${index} in this batch of ${this.size}`);
     }
-    return this.placesStart + index * PLACE_FIELDS;
+    return this.placesStart + index * this.placeFields;
   }
 
   private stringAt(k: number): string {
-    if (this.strings) {
-      return this.strings[k];
-    }
-    return this.joined.slice(this.tape[this.offsetsStart + k], this.tape[this.offsetsStart + k + 1]);
+    const offsets = (this.region as ArenaRegion).data;
+    return this.joined.slice(offsets[this.offsetsStart + k], offsets[this.offsetsStart + k + 1]);
   }
 
-  private stringTable(): readonly string[] {
-    if (this.strings) {
-      return this.strings;
-    }
-    if (TapePack.unpacked?.pack !== this) {
+  private restore(): { tape: Float64Array; strings: string[] } {
+    if (TapePack.restored?.pack !== this) {
+      const region = this.region as ArenaRegion;
+      const tape = new Float64Array(this.tapeLength);
+      restoreTape(region.data, region.start, this.placesStart, tape);
       const strings = new Array<string>(this.stringCount);
       for (let k = 0; k < strings.length; k++) {
         strings[k] = this.stringAt(k);
       }
-      TapePack.unpacked = { pack: this, strings };
+      TapePack.restored = { pack: this, tape, strings };
     }
-    return TapePack.unpacked.strings;
+    return TapePack.restored;
   }
 }

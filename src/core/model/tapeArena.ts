@@ -1,5 +1,6 @@
 /**
- * Recycled memory, outside the JavaScript heap, for the numbers of the span batches a store holds (see SpanPack).
+ * Recycled memory, outside the JavaScript heap, for the numbers of the span batches a store holds (see SpanPack), in
+ * 32-bit words.
  *
  * Why recycled: a batch's own ArrayBuffer per batch is memory V8 counts as external and collects with full
  * garbage collections, which came as often as with span objects. Here batches are copied into large chunks; a
@@ -7,20 +8,20 @@
  * oldest first, so chunks empty in the order they filled.
  */
 
-/** 2 MiB of float64s: about ten 512-span batches of the benchmark's shape. */
-const DEFAULT_CHUNK_LENGTH = 256 * 1024;
+/** 2 MiB of 32-bit words: about twenty 512-span batches of the benchmark's shape. */
+const DEFAULT_CHUNK_LENGTH = 512 * 1024;
 /** Empty chunks kept for reuse; beyond these an emptied chunk is left to the garbage collector. */
 const MAX_SPARE_CHUNKS = 2;
 
 class ArenaChunk {
   used = 0;
   liveRegions = 0;
-  constructor(readonly data: Float64Array) {}
+  constructor(readonly data: Int32Array) {}
 }
 
 /** Where a batch's numbers live: `data[start .. start + length)`. Valid until freed. */
 export interface ArenaRegion {
-  readonly data: Float64Array;
+  readonly data: Int32Array;
   readonly start: number;
   readonly length: number;
 }
@@ -54,19 +55,19 @@ export class TapeArena {
     this.chunkLength = chunkLength;
   }
 
-  /** Room for `length` numbers, to be filled by the caller. A region longer than a chunk gets a chunk of its own. */
+  /** Room for `length` words, to be filled by the caller. A region longer than a chunk gets a chunk of its own. */
   allocate(length: number): ArenaRegion {
     if (!(Number.isSafeInteger(length) && length >= 0)) {
       throw new RangeError(`region length must be a non-negative integer, got ${length}`);
     }
     let chunk: ArenaChunk;
     if (length > this.chunkLength) {
-      chunk = new ArenaChunk(new Float64Array(length));
+      chunk = new ArenaChunk(new Int32Array(length));
       this.inUse.add(chunk);
     } else {
       if (!this.current || this.current.used + length > this.chunkLength) {
         this.retireCurrent();
-        this.current = this.spare.pop() ?? new ArenaChunk(new Float64Array(this.chunkLength));
+        this.current = this.spare.pop() ?? new ArenaChunk(new Int32Array(this.chunkLength));
         this.inUse.add(this.current);
       }
       chunk = this.current;

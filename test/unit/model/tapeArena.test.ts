@@ -16,7 +16,7 @@ describe('tape arena', () => {
     assert.deepEqual([a.start, b.start], [0, 30]);
     assert.ok(a.data.subarray(a.start, a.start + 30).every((v) => v === 1));
     assert.ok(b.data.subarray(b.start, b.start + 30).every((v) => v === 2));
-    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 0, liveRegions: 2, bytes: 800 });
+    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 0, liveRegions: 2, bytes: 400 });
   });
 
   it('reuses a chunk once every region in it is freed, without allocating another', () => {
@@ -25,12 +25,12 @@ describe('tape arena', () => {
     const second = fill(arena, 50, 3); // the first chunk is full: a second one
     assert.notEqual(second.data, first[0].data);
     first.forEach((region) => arena.free(region));
-    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 1, liveRegions: 1, bytes: 1600 });
+    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 1, liveRegions: 1, bytes: 800 });
     fill(arena, 50, 4);
     const third = fill(arena, 50, 5); // the second chunk is full: the spare one comes back
     assert.equal(third.data, first[0].data);
     assert.equal(third.start, 0);
-    assert.equal(arena.counters().bytes, 1600);
+    assert.equal(arena.counters().bytes, 800);
   });
 
   it('fills the chunk being filled again from its start when everything in it is freed', () => {
@@ -49,7 +49,7 @@ describe('tape arena', () => {
     assert.equal(big.data.length, 250);
     assert.equal(arena.counters().chunksInUse, 2);
     arena.free(big);
-    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 0, liveRegions: 1, bytes: 800 });
+    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 0, liveRegions: 1, bytes: 400 });
   });
 
   it('keeps at most two empty chunks for reuse', () => {
@@ -57,7 +57,7 @@ describe('tape arena', () => {
     const regions = Array.from({ length: 6 }, (_, i) => fill(arena, 10, i));
     regions.forEach((region) => arena.free(region));
     // The last chunk is still the one being filled; of the five before it, two are kept.
-    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 2, liveRegions: 0, bytes: 240 });
+    assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 2, liveRegions: 0, bytes: 120 });
   });
 
   it('refuses to free a region twice or one from another arena, and bad lengths', () => {

@@ -172,6 +172,37 @@ describe('span pack', () => {
     assert.throws(() => second.spanAt(1), RangeError);
   });
 
+  it('keeps every number exact in its 32-bit words: -0, NaN, fractions, huge, negative and the marker value itself', () => {
+    const resource = { attributes: {}, serviceName: 'svc' };
+    const numbers = { zero: -0, nan: NaN, half: 0.5, big: 2 ** 60, huge: Number.MAX_VALUE, tiny: Number.MIN_VALUE, neg: -7, min: -(2 ** 31), max: 2 ** 31 - 1, over: 2 ** 31, inf: -Infinity };
+    const spans = [span(resource, numbers, { startTimeUnixMs: 1_700_000_000_123.4375, durationMs: -0, events: [{ name: 'e', timeUnixMs: 2 ** 31, attributes: { n: -(2 ** 31) } }] })];
+    const { pack } = delivered(spans);
+    pack.hold();
+    pack.keepIn(new TapeArena());
+    const kept = pack.spanAt(0);
+    assert.deepStrictEqual(kept, spans[0]);
+    assert.ok(Object.is(kept.attributes.zero, -0));
+    assert.ok(Object.is(kept.durationMs, -0));
+    assert.equal(pack.spanIdAt(0), spans[0].spanId);
+  });
+
+  it('rebuilds spans of several kept packs in any order (each restored when read)', () => {
+    const arena = new TapeArena();
+    const packs = [1, 2, 3].map((n) => {
+      const { pack } = delivered([span({ attributes: {}, serviceName: `s${n}` }, { n }, { spanId: `000000000000000${n}` }), span({ attributes: {}, serviceName: `s${n}` }, { n: n + 0.5 })]);
+      pack.hold();
+      pack.hold();
+      pack.keepIn(arena);
+      return pack;
+    });
+    for (const [p, i] of [[2, 1], [0, 0], [2, 0], [1, 1], [0, 1]]) {
+      const rebuilt = packs[p].spanAt(i);
+      assert.equal(rebuilt.resource.serviceName, `s${p + 1}`);
+      assert.equal(rebuilt.attributes.n, i === 0 ? p + 1 : p + 1.5);
+    }
+    assert.deepEqual(packs.map((p) => p.spanIdAt(0)), ['0000000000000001', '0000000000000002', '0000000000000003']);
+  });
+
   it('is not copied when none of its spans is held', () => {
     const arena = new TapeArena();
     const { pack } = delivered([span({ attributes: {}, serviceName: 'a' }, { n: 1 })]);
