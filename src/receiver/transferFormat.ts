@@ -21,6 +21,8 @@ export interface SpanTransfer {
   tape: Float64Array;
   /** Distinct strings, referenced from the tape by index. */
   strings: string[];
+  /** Fields of the tape that are not 32-bit integers, counted by the writer so a store keeping it need not. */
+  wideFields?: number;
 }
 
 const enum ValueTag {
@@ -44,6 +46,8 @@ class TapeWriter {
   length = 0;
   private readonly index = new Map<string, number>();
   readonly strings: string[] = [];
+  /** Numbers pushed that a kept tape stores wide (see fitsWord). */
+  wide = 0;
 
   push(value: number): void {
     if (this.length === this.tape.length) {
@@ -53,6 +57,14 @@ class TapeWriter {
       scratch = grown;
     }
     this.tape[this.length++] = value;
+  }
+
+  /** A number that may not be a 32-bit integer (a time, an attribute's value); indexes and counts go through push. */
+  number(value: number): void {
+    if (!fitsWord(value)) {
+      this.wide++;
+    }
+    this.push(value);
   }
 
   string(value: string): void {
@@ -88,7 +100,7 @@ class TapeWriter {
         return;
       case 'number':
         this.push(ValueTag.Number);
-        this.push(value);
+        this.number(value);
         return;
       case 'boolean':
         this.push(value ? ValueTag.True : ValueTag.False);
@@ -165,9 +177,9 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
     w.string(span.parentSpanId);
     w.string(span.traceState);
     w.string(span.name);
-    w.push(span.kind);
-    w.push(span.startTimeUnixMs);
-    w.push(span.durationMs);
+    w.number(span.kind);
+    w.number(span.startTimeUnixMs);
+    w.number(span.durationMs);
     w.attributes(span.attributes, 0);
     w.push(span.events.length);
     for (const event of span.events) {
@@ -176,7 +188,7 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
         checkEvent = false;
       }
       w.string(event.name);
-      w.push(event.timeUnixMs);
+      w.number(event.timeUnixMs);
       w.attributes(event.attributes, 0);
     }
     w.push(span.links.length);
@@ -190,10 +202,10 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
       w.string(link.traceState);
       w.attributes(link.attributes, 0);
     }
-    w.push(span.status.code);
+    w.number(span.status.code);
     w.string(span.status.message);
   }
-  return { tape: w.finish(), strings: w.strings };
+  return { tape: w.finish(), strings: w.strings, wideFields: w.wide };
 }
 
 /** Own fields of each model object (src/core/model/span.ts). */
@@ -419,30 +431,36 @@ const wideScratch = new Float64Array(1);
 const wideHalves = new Int32Array(wideScratch.buffer);
 
 function fitsWord(value: number): boolean {
-  return (value | 0) === value && value !== WIDE && !Object.is(value, -0);
+  // 1 / -0 is -Infinity: -0 is the one 32-bit integer value that is not its own word.
+  return (value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0);
 }
 
-/** Words needed to keep `tape`. */
-function keptLength(tape: Float64Array): number {
-  let words = tape.length;
+function countWide(tape: Float64Array): number {
+  let wide = 0;
   for (let i = 0; i < tape.length; i++) {
-    if (!fitsWord(tape[i])) words += 2;
+    if (!fitsWord(tape[i])) wide++;
   }
-  return words;
+  return wide;
 }
 
-function keepTape(tape: Float64Array, into: Int32Array, at: number): void {
+/** Writes the tape's words into `into` from `start`; false, having written no further, unless they are exactly `words`. */
+function keepTape(tape: Float64Array, into: Int32Array, start: number, words: number): boolean {
+  const end = start + words;
+  let at = start;
   for (let i = 0; i < tape.length; i++) {
     const value = tape[i];
     if (fitsWord(value)) {
+      if (at >= end) return false;
       into[at++] = value;
     } else {
+      if (at + 3 > end) return false;
       wideScratch[0] = value;
       into[at++] = WIDE;
       into[at++] = wideHalves[0];
       into[at++] = wideHalves[1];
     }
   }
+  return at === end;
 }
 
 /** The tape back as it came, from its kept words. */
@@ -528,11 +546,17 @@ class TapePack implements SpanPack {
       return;
     }
     const { tape, strings } = transfer;
-    const tapeWords = keptLength(tape);
     const placesLength = this.size * KEPT_PLACE_FIELDS;
-    const region = arena.allocate(tapeWords + placesLength + strings.length + 1);
+    let tapeWords = tape.length + 2 * (transfer.wideFields ?? countWide(tape));
+    let region = arena.allocate(tapeWords + placesLength + strings.length + 1);
+    if (!keepTape(tape, region.data, region.start, tapeWords)) {
+      // The writer's count was wrong (it never is for our own worker): count here and keep it again.
+      arena.free(region);
+      tapeWords = tape.length + 2 * countWide(tape);
+      region = arena.allocate(tapeWords + placesLength + strings.length + 1);
+      keepTape(tape, region.data, region.start, tapeWords);
+    }
     const data = region.data;
-    keepTape(tape, data, region.start);
     const placesStart = region.start + tapeWords;
     for (let i = 0; i < this.size; i++) {
       const from = i * PLACE_FIELDS;

@@ -186,6 +186,20 @@ describe('span pack', () => {
     assert.equal(pack.spanIdAt(0), spans[0].spanId);
   });
 
+  it('keeps a tape exact whatever its writer counted as wide, or when it counted nothing', () => {
+    const spans = [span({ attributes: {}, serviceName: 'svc' }, { half: 0.5, zero: -0, n: 3 }, { durationMs: 0.25 })];
+    const transfer = encodeSpans(spans);
+    assert.equal(transfer.wideFields, 4, 'start time, duration, 0.5 and -0');
+    for (const wideFields of [0, 1, 999, undefined]) {
+      const arena = new TapeArena();
+      const { pack } = materializeBatch(structuredClone({ ...transfer, wideFields }));
+      pack.hold();
+      pack.keepIn(arena);
+      assert.deepStrictEqual(pack.spanAt(0), spans[0]);
+      assert.equal(arena.counters().liveRegions, 1);
+    }
+  });
+
   it('rebuilds spans of several kept packs in any order (each restored when read)', () => {
     const arena = new TapeArena();
     const packs = [1, 2, 3].map((n) => {
