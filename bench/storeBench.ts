@@ -11,7 +11,8 @@ import { BenchRow } from './benchTypes';
 import { QuantileSketch } from '../src/core/model/quantileSketch';
 import { SpanStore } from '../src/core/model/spanStore';
 import { Resource, SourceLocation, Span, SpanKind, SpanLocator, StatusCode } from '../src/core/model/span';
-import { encodeSpans, materializeBatch } from '../src/receiver/transferFormat';
+import { materializeBatch } from '../src/receiver/tapePack';
+import { encodeSpans } from '../src/receiver/transferFormat';
 
 const SPAN_COUNT = 100_000;
 const SPANS_PER_TRACE = 10;

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
 import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
-import { materializeBatch } from './transferFormat';
+import { materializeBatch } from './tapePack';
 
 export type DecodeOutcome =
   /** `pack`: the same spans packed (see SpanPack), when they came over the transfer tape. */

@@ -3,7 +3,8 @@ import { SpanStore, StoreChange } from '../../../src/core/model/spanStore';
 import { Span, SpanLocator } from '../../../src/core/model/span';
 import { TraceNode } from '../../../src/core/model/traceAssembly';
 import { TapeArena } from '../../../src/core/model/tapeArena';
-import { encodeSpans, materializeBatch } from '../../../src/receiver/transferFormat';
+import { materializeBatch } from '../../../src/receiver/tapePack';
+import { encodeSpans } from '../../../src/receiver/transferFormat';
 import { NameTableLocator, exactQuantile, makeSpan, seededRandom, spanId, traceId } from './modelFixtures';
 
 const ORDERS = '/ws/orders/handler.go';

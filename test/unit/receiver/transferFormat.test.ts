@@ -6,7 +6,8 @@ import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../../src
 import { DecodePool } from '../../../src/receiver';
 import { decodePayload } from '../../../src/receiver/decodePayload';
 import { TapeArena } from '../../../src/core/model/tapeArena';
-import { encodeSpans, materializeBatch } from '../../../src/receiver/transferFormat';
+import { materializeBatch } from '../../../src/receiver/tapePack';
+import { encodeSpans } from '../../../src/receiver/transferFormat';
 import { generateSdkSpans } from '../otlp/sdkSpans';
 
 /** Through the tape and back, with the tape copied as postMessage would (strings and floats survive a clone). */

@@ -1,0 +1,261 @@
+/**
+ * A batch as the main thread receives it from a decode worker: its spans, and the same spans packed (SpanPack), which
+ * a store keeps instead of the span objects. Kept, a pack holds its tape in 32-bit words in a TapeArena region.
+ */
+import type { InstrumentationScope, Resource, Span } from '../core/model/span';
+import type { SpanPack } from '../core/model/spanPack';
+import type { ArenaRegion, TapeArena } from '../core/model/tapeArena';
+import { fitsWord, TapeReader, WIDE, type SpanTransfer } from './transferFormat';
+
+const wideScratch = new Float64Array(1);
+const wideHalves = new Int32Array(wideScratch.buffer);
+
+/** A batch as received: its spans, and the same spans packed (the tape itself), for a store to hold instead. */
+export interface MaterializedBatch {
+  spans: Span[];
+  pack: SpanPack;
+}
+
+/**
+ * Builds the spans back from a tape: the same shapes, values and sharing as the decoder's output. The pack rebuilds
+ * any one of them again from the tape (same Resource and InstrumentationScope objects, equal everything else).
+ */
+export function materializeBatch(transfer: SpanTransfer): MaterializedBatch {
+  const r = new TapeReader(transfer.tape, transfer.strings);
+  const resources: Resource[] = [];
+  const scopes: InstrumentationScope[] = [];
+  const count = r.next();
+  const spans: Span[] = [];
+  // Per span: where its own fields start on the tape, and the numbers of its resource and scope.
+  const places = new Int32Array(count * PLACE_FIELDS);
+  for (let s = 0; s < count; s++) {
+    let ref = r.next();
+    if (ref === -1) {
+      const attributes = r.attributes();
+      ref = resources.length;
+      resources.push({ attributes, serviceName: r.string() });
+    }
+    const resource = resources[ref];
+    let scopeRef = r.next();
+    if (scopeRef === -1) {
+      const name = r.string();
+      scopeRef = scopes.length;
+      scopes.push({ name, version: r.string() });
+    }
+    const scope = scopes[scopeRef];
+    if (resource === undefined || scope === undefined) {
+      throw new Error('corrupt span transfer tape');
+    }
+    places[s * PLACE_FIELDS] = r.at;
+    places[s * PLACE_FIELDS + 1] = ref;
+    places[s * PLACE_FIELDS + 2] = scopeRef;
+    spans.push(r.span(resource, scope));
+  }
+  if (r.at !== transfer.tape.length) {
+    throw new Error('corrupt span transfer tape');
+  }
+  return { spans, pack: new TapePack(transfer, resources, scopes, places) };
+}
+
+/** Per span in a pack: where its own fields start on the tape, and the numbers of its resource and scope. */
+const PLACE_FIELDS = 3;
+/** Kept, a pack's places add the index of the span's id string, so ids are read without the tape. */
+const KEPT_PLACE_FIELDS = 4;
+
+function countWide(tape: Float64Array): number {
+  let wide = 0;
+  for (let i = 0; i < tape.length; i++) {
+    if (!fitsWord(tape[i])) wide++;
+  }
+  return wide;
+}
+
+/** Writes the tape's words into `into` from `start`; false, having written no further, unless they are exactly `words`. */
+function keepTape(tape: Float64Array, into: Int32Array, start: number, words: number): boolean {
+  const end = start + words;
+  let at = start;
+  for (let i = 0; i < tape.length; i++) {
+    const value = tape[i];
+    if (fitsWord(value)) {
+      if (at >= end) return false;
+      into[at++] = value;
+    } else {
+      if (at + 3 > end) return false;
+      wideScratch[0] = value;
+      into[at++] = WIDE;
+      into[at++] = wideHalves[0];
+      into[at++] = wideHalves[1];
+    }
+  }
+  return at === end;
+}
+
+/** The tape back as it came, from its kept words. */
+function restoreTape(words: Int32Array, start: number, end: number, into: Float64Array): void {
+  let out = 0;
+  for (let at = start; at < end; ) {
+    const word = words[at++];
+    if (word === WIDE) {
+      wideHalves[0] = words[at++];
+      wideHalves[1] = words[at++];
+      into[out++] = wideScratch[0];
+    } else {
+      into[out++] = word;
+    }
+  }
+}
+
+/**
+ * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came. Kept, one arena
+ * region holds its tape (in words), its places and where each string starts, and one string holds its strings;
+ * rebuilding a span restores the tape and splits the strings once per pack read (the last one read is cached).
+ */
+class TapePack implements SpanPack {
+  readonly size: number;
+  /** Until kept: the transfer as it came. */
+  private transfer: SpanTransfer | undefined;
+  private places: Int32Array;
+  private placesStart = 0;
+  private placeFields = PLACE_FIELDS;
+  private tapeLength: number;
+  private stringCount: number;
+  /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets in the region. */
+  private joined = '';
+  private region: ArenaRegion | undefined;
+  private offsetsStart = 0;
+  private arena: TapeArena | undefined;
+  private held = 0;
+  private released = false;
+
+  /** The kept pack read last, restored, so rebuilding a whole trace restores each pack once. */
+  private static restored: { pack: TapePack; tape: Float64Array; strings: string[] } | undefined;
+
+  constructor(
+    transfer: SpanTransfer,
+    private readonly resources: readonly Resource[],
+    private readonly scopes: readonly InstrumentationScope[],
+    places: Int32Array,
+  ) {
+    this.transfer = transfer;
+    this.tapeLength = transfer.tape.length;
+    this.stringCount = transfer.strings.length;
+    this.places = places;
+    this.size = places.length / PLACE_FIELDS;
+  }
+
+  spanAt(index: number): Span {
+    const at = this.placeOf(index);
+    const { tape, strings } = this.transfer ?? this.restore();
+    const r = new TapeReader(tape, strings);
+    r.at = this.places[at];
+    return r.span(this.resources[this.places[at + 1]], this.scopes[this.places[at + 2]]);
+  }
+
+  spanIdAt(index: number): string {
+    const at = this.placeOf(index);
+    if (this.transfer) {
+      // A span's own fields start with its trace id, then its span id (TapeReader.span).
+      return this.transfer.strings[this.transfer.tape[this.places[at] + 1]];
+    }
+    return this.stringAt(this.places[at + 3]);
+  }
+
+  hold(): void {
+    if (this.released) {
+      throw new Error('this pack was released: its spans are gone');
+    }
+    this.held++;
+  }
+
+  keepIn(arena: TapeArena): void {
+    const transfer = this.transfer;
+    if (this.arena || this.released || this.held === 0 || !transfer) {
+      return;
+    }
+    const { tape, strings } = transfer;
+    const placesLength = this.size * KEPT_PLACE_FIELDS;
+    let tapeWords = tape.length + 2 * (transfer.wideFields ?? countWide(tape));
+    let region = arena.allocate(tapeWords + placesLength + strings.length + 1);
+    if (!keepTape(tape, region.data, region.start, tapeWords)) {
+      // The writer's count was wrong (it never is for our own worker): count here and keep it again.
+      arena.free(region);
+      tapeWords = tape.length + 2 * countWide(tape);
+      region = arena.allocate(tapeWords + placesLength + strings.length + 1);
+      keepTape(tape, region.data, region.start, tapeWords);
+    }
+    const data = region.data;
+    const placesStart = region.start + tapeWords;
+    for (let i = 0; i < this.size; i++) {
+      const from = i * PLACE_FIELDS;
+      const to = placesStart + i * KEPT_PLACE_FIELDS;
+      data[to] = this.places[from];
+      data[to + 1] = this.places[from + 1];
+      data[to + 2] = this.places[from + 2];
+      data[to + 3] = tape[this.places[from] + 1];
+    }
+    const offsetsStart = placesStart + placesLength;
+    let offset = 0;
+    for (let k = 0; k < strings.length; k++) {
+      data[offsetsStart + k] = offset;
+      offset += strings[k].length;
+    }
+    data[offsetsStart + strings.length] = offset;
+    this.joined = strings.join('');
+    this.arena = arena;
+    this.region = region;
+    this.places = data;
+    this.placesStart = placesStart;
+    this.placeFields = KEPT_PLACE_FIELDS;
+    this.offsetsStart = offsetsStart;
+    this.transfer = undefined;
+  }
+
+  release(): void {
+    if (this.held === 0) {
+      throw new Error('release without hold');
+    }
+    this.held--;
+    if (this.held > 0) {
+      return;
+    }
+    this.released = true;
+    if (this.arena && this.region) {
+      this.arena.free(this.region);
+    }
+    this.region = undefined;
+    this.joined = '';
+    this.transfer = undefined;
+    if (TapePack.restored?.pack === this) {
+      TapePack.restored = undefined;
+    }
+  }
+
+  private placeOf(index: number): number {
+    if (this.released) {
+      throw new Error('this pack was released: its spans are gone');
+    }
+    if (!(Number.isInteger(index) && index >= 0 && index < this.size)) {
+      throw new RangeError(`no span ${index} in this batch of ${this.size}`);
+    }
+    return this.placesStart + index * this.placeFields;
+  }
+
+  private stringAt(k: number): string {
+    const offsets = (this.region as ArenaRegion).data;
+    return this.joined.slice(offsets[this.offsetsStart + k], offsets[this.offsetsStart + k + 1]);
+  }
+
+  private restore(): { tape: Float64Array; strings: string[] } {
+    if (TapePack.restored?.pack !== this) {
+      const region = this.region as ArenaRegion;
+      const tape = new Float64Array(this.tapeLength);
+      restoreTape(region.data, region.start, this.placesStart, tape);
+      const strings = new Array<string>(this.stringCount);
+      for (let k = 0; k < strings.length; k++) {
+        strings[k] = this.stringAt(k);
+      }
+      TapePack.restored = { pack: this, tape, strings };
+    }
+    return TapePack.restored;
+  }
+}
