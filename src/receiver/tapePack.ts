@@ -210,11 +210,11 @@ class TapePack implements SpanPack {
     this.transfer = undefined;
   }
 
-  release(): void {
-    if (this.held === 0) {
+  release(count = 1): void {
+    if (count > this.held) {
       throw new Error('release without hold');
     }
-    this.held--;
+    this.held -= count;
     if (this.held > 0) {
       return;
     }

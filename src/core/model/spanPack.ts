@@ -24,6 +24,6 @@ export interface SpanPack {
    * handed over is let go. Called once, after the first `hold`; later calls do nothing.
    */
   keepIn(arena: TapeArena): void;
-  /** The store let go of one of its spans; when it holds none, the pack's arena memory is reused. */
-  release(): void;
+  /** The store let go of `count` of its spans (default one); when it holds none, the pack's arena memory is reused. */
+  release(count?: number): void;
 }

@@ -129,13 +129,12 @@ export class TraceSpans {
     return true;
   }
 
-  /** The trace is dropped: every pack it held spans of is told, so their memory can be reused. */
+  /** The trace is dropped: every pack it held spans of is told, a run at a time, so their memory can be reused. */
   release(): void {
     const runs = this.runs;
     for (let r = 0; r < runs.length; r += RUN_FIELDS) {
       if (runs[r + 1] !== HELD_AS_OBJECT) {
-        const pack = runs[r] as SpanPack;
-        for (let n = runs[r + 2] as number; n > 0; n--) pack.release();
+        (runs[r] as SpanPack).release(runs[r + 2] as number);
       }
     }
   }
