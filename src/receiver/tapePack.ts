@@ -1,14 +1,11 @@
 /**
  * A batch as the main thread receives it from a decode worker: its spans, and the same spans packed (SpanPack), which
- * a store keeps instead of the span objects. Kept, a pack holds its tape in 32-bit words in a TapeArena region.
+ * a store keeps instead of the span objects. Kept, a pack holds a copy of its tape in a TapeArena region.
  */
 import type { InstrumentationScope, Resource, Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
 import type { ArenaRegion, TapeArena } from '../core/model/tapeArena';
-import { fitsWord, TapeReader, WIDE, type SpanTransfer } from './transferFormat';
-
-const wideScratch = new Float64Array(1);
-const wideHalves = new Int32Array(wideScratch.buffer);
+import { TapeReader, type SpanTransfer } from './transferFormat';
 
 /** A batch as received: its spans, and the same spans packed (the tape itself), for a store to hold instead. */
 export interface MaterializedBatch {
@@ -62,53 +59,10 @@ const PLACE_FIELDS = 3;
 /** Kept, a pack's places add the index of the span's id string, so ids are read without the tape. */
 const KEPT_PLACE_FIELDS = 4;
 
-function countWide(tape: Float64Array): number {
-  let wide = 0;
-  for (let i = 0; i < tape.length; i++) {
-    if (!fitsWord(tape[i])) wide++;
-  }
-  return wide;
-}
-
-/** Writes the tape's words into `into` from `start`; false, having written no further, unless they are exactly `words`. */
-function keepTape(tape: Float64Array, into: Int32Array, start: number, words: number): boolean {
-  const end = start + words;
-  let at = start;
-  for (let i = 0; i < tape.length; i++) {
-    const value = tape[i];
-    if (fitsWord(value)) {
-      if (at >= end) return false;
-      into[at++] = value;
-    } else {
-      if (at + 3 > end) return false;
-      wideScratch[0] = value;
-      into[at++] = WIDE;
-      into[at++] = wideHalves[0];
-      into[at++] = wideHalves[1];
-    }
-  }
-  return at === end;
-}
-
-/** The tape back as it came, from its kept words. */
-function restoreTape(words: Int32Array, start: number, end: number, into: Float64Array): void {
-  let out = 0;
-  for (let at = start; at < end; ) {
-    const word = words[at++];
-    if (word === WIDE) {
-      wideHalves[0] = words[at++];
-      wideHalves[1] = words[at++];
-      into[out++] = wideScratch[0];
-    } else {
-      into[out++] = word;
-    }
-  }
-}
-
 /**
  * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came. Kept, one arena
- * region holds its tape (in words), its places and where each string starts, and one string holds its strings;
- * rebuilding a span restores the tape and splits the strings once per pack read (the last one read is cached).
+ * region holds its tape, its places and where each string starts, and one string holds its strings; rebuilding a
+ * span reads the tape where it is kept, and splits the strings once per pack read (the last one read is cached).
  */
 class TapePack implements SpanPack {
   readonly size: number;
@@ -117,7 +71,6 @@ class TapePack implements SpanPack {
   private places: Int32Array;
   private placesStart = 0;
   private placeFields = PLACE_FIELDS;
-  private tapeLength: number;
   private stringCount: number;
   /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets in the region. */
   private joined = '';
@@ -127,8 +80,8 @@ class TapePack implements SpanPack {
   private held = 0;
   private released = false;
 
-  /** The kept pack read last, restored, so rebuilding a whole trace restores each pack once. */
-  private static restored: { pack: TapePack; tape: Float64Array; strings: string[] } | undefined;
+  /** The strings of the kept pack read last, so rebuilding a whole trace splits each pack's strings once. */
+  private static split: { pack: TapePack; strings: string[] } | undefined;
 
   constructor(
     transfer: SpanTransfer,
@@ -137,7 +90,6 @@ class TapePack implements SpanPack {
     places: Int32Array,
   ) {
     this.transfer = transfer;
-    this.tapeLength = transfer.tape.length;
     this.stringCount = transfer.strings.length;
     this.places = places;
     this.size = places.length / PLACE_FIELDS;
@@ -145,10 +97,17 @@ class TapePack implements SpanPack {
 
   spanAt(index: number): Span {
     const at = this.placeOf(index);
-    const { tape, strings } = this.transfer ?? this.restore();
-    const r = new TapeReader(tape, strings);
-    r.at = this.places[at];
-    return r.span(this.resources[this.places[at + 1]], this.scopes[this.places[at + 2]]);
+    const places = this.places;
+    const transfer = this.transfer;
+    let r: TapeReader;
+    if (transfer) {
+      r = new TapeReader(transfer.tape, transfer.strings, places[at]);
+    } else {
+      // Kept: the tape is at the start of the region, places are offsets into it.
+      const region = this.region as ArenaRegion;
+      r = new TapeReader(region.data, this.splitStrings(), region.start + places[at]);
+    }
+    return r.span(this.resources[places[at + 1]], this.scopes[places[at + 2]]);
   }
 
   spanIdAt(index: number): string {
@@ -174,17 +133,10 @@ class TapePack implements SpanPack {
     }
     const { tape, strings } = transfer;
     const placesLength = this.size * KEPT_PLACE_FIELDS;
-    let tapeWords = tape.length + 2 * (transfer.wideFields ?? countWide(tape));
-    let region = arena.allocate(tapeWords + placesLength + strings.length + 1);
-    if (!keepTape(tape, region.data, region.start, tapeWords)) {
-      // The writer's count was wrong (it never is for our own worker): count here and keep it again.
-      arena.free(region);
-      tapeWords = tape.length + 2 * countWide(tape);
-      region = arena.allocate(tapeWords + placesLength + strings.length + 1);
-      keepTape(tape, region.data, region.start, tapeWords);
-    }
+    const region = arena.allocate(tape.length + placesLength + strings.length + 1);
+    region.data.set(tape, region.start);
     const data = region.data;
-    const placesStart = region.start + tapeWords;
+    const placesStart = region.start + tape.length;
     for (let i = 0; i < this.size; i++) {
       const from = i * PLACE_FIELDS;
       const to = placesStart + i * KEPT_PLACE_FIELDS;
@@ -225,8 +177,8 @@ class TapePack implements SpanPack {
     this.region = undefined;
     this.joined = '';
     this.transfer = undefined;
-    if (TapePack.restored?.pack === this) {
-      TapePack.restored = undefined;
+    if (TapePack.split?.pack === this) {
+      TapePack.split = undefined;
     }
   }
 
@@ -245,17 +197,14 @@ class TapePack implements SpanPack {
     return this.joined.slice(offsets[this.offsetsStart + k], offsets[this.offsetsStart + k + 1]);
   }
 
-  private restore(): { tape: Float64Array; strings: string[] } {
-    if (TapePack.restored?.pack !== this) {
-      const region = this.region as ArenaRegion;
-      const tape = new Float64Array(this.tapeLength);
-      restoreTape(region.data, region.start, this.placesStart, tape);
+  private splitStrings(): string[] {
+    if (TapePack.split?.pack !== this) {
       const strings = new Array<string>(this.stringCount);
       for (let k = 0; k < strings.length; k++) {
         strings[k] = this.stringAt(k);
       }
-      TapePack.restored = { pack: this, tape, strings };
+      TapePack.split = { pack: this, strings };
     }
-    return TapePack.restored;
+    return TapePack.split.strings;
   }
 }

@@ -3,7 +3,7 @@
  *
  * Why: a structured clone of 512 span objects (each with attribute, status, event and link objects) costs the
  * main thread more to deserialize than building the same objects by hand, and it copies every repeated string
- * (attribute keys, methods, hosts) once per span. Here the worker writes one Float64Array "tape" (transferred,
+ * (attribute keys, methods, hosts) once per span. Here the worker writes one tape of 32-bit words (transferred,
  * not copied) plus one table of distinct strings; the main thread walks the tape once and builds plain objects of
  * the same shapes the decoders build, sharing one string instance per distinct value and one Resource /
  * InstrumentationScope object per block, exactly as the decoders do.
@@ -16,12 +16,15 @@
 import type { Attributes, AttributeValue, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../core/model/span';
 
 export interface SpanTransfer {
-  /** Transferred to the receiving thread (zero-copy). */
-  tape: Float64Array;
+  /**
+   * Transferred to the receiving thread (zero-copy). In 32-bit words: a field that is a 32-bit integer (string
+   * numbers, counts, kinds, most attribute numbers) as itself; any other number (times, fractions, -0, NaN, big
+   * numbers, and the marker's own value) as the WIDE marker and then the float64's two halves. A store keeps the
+   * tape as it is (a copy of the words), so the format is also the kept one.
+   */
+  tape: Int32Array;
   /** Distinct strings, referenced from the tape by index. */
   strings: string[];
-  /** Fields of the tape that are not 32-bit integers, counted by the writer so a store keeping it need not. */
-  wideFields?: number;
 }
 
 const enum ValueTag {
@@ -38,32 +41,46 @@ const enum ValueTag {
 const MAX_DEPTH = 256;
 
 /** Reused between batches (a worker encodes one batch at a time): only the finished part is copied out. */
-let scratch = new Float64Array(1 << 16);
+let scratch = new Int32Array(1 << 17);
+
+const wideScratch = new Float64Array(1);
+const wideHalves = new Int32Array(wideScratch.buffer);
 
 class TapeWriter {
   private tape = scratch;
   length = 0;
   private readonly index = new Map<string, number>();
   readonly strings: string[] = [];
-  /** Numbers pushed that a kept tape stores wide (see fitsWord). */
-  wide = 0;
 
+  /** A word that is never the WIDE marker: an index, a count, a tag, a resource or scope reference. */
   push(value: number): void {
-    if (this.length === this.tape.length) {
-      const grown = new Float64Array(this.tape.length * 2);
-      grown.set(this.tape);
-      this.tape = grown;
-      scratch = grown;
+    if (this.length + 3 > this.tape.length) {
+      this.grow();
     }
     this.tape[this.length++] = value;
   }
 
-  /** A number that may not be a 32-bit integer (a time, an attribute's value); indexes and counts go through push. */
+  /** A number that may not be a 32-bit integer (a time, an attribute's value): one word, or the marker and two. */
   number(value: number): void {
-    if (!fitsWord(value)) {
-      this.wide++;
+    if (this.length + 3 > this.tape.length) {
+      this.grow();
     }
-    this.push(value);
+    const tape = this.tape;
+    if (fitsWord(value)) {
+      tape[this.length++] = value;
+    } else {
+      wideScratch[0] = value;
+      tape[this.length++] = WIDE;
+      tape[this.length++] = wideHalves[0];
+      tape[this.length++] = wideHalves[1];
+    }
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(this.tape.length * 2);
+    grown.set(this.tape);
+    this.tape = grown;
+    scratch = grown;
   }
 
   string(value: string): void {
@@ -128,7 +145,7 @@ class TapeWriter {
     }
   }
 
-  finish(): Float64Array {
+  finish(): Int32Array {
     return this.tape.slice(0, this.length);
   }
 }
@@ -204,7 +221,7 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
     w.number(span.status.code);
     w.string(span.status.message);
   }
-  return { tape: w.finish(), strings: w.strings, wideFields: w.wide };
+  return { tape: w.finish(), strings: w.strings };
 }
 
 /** Own fields of each model object (src/core/model/span.ts). */
@@ -233,33 +250,32 @@ function checkKeys(value: object, expected: number): void {
 }
 
 /**
- * Reads a tape back. A class with the position as a field (not a closure over a mutable local): V8 keeps field
- * access monomorphic and fast, and the common scalar attribute values are read inline without a call.
+ * Reads a tape back, from the transfer or from where a store keeps it (then `at` starts inside a bigger array). A
+ * class with the position as a field (not a closure over a mutable local): V8 keeps field access monomorphic and
+ * fast, and the common attribute values are read inline without a call.
  */
-/**
- * A value read off a Float64Array is a double to V8; an attribute holding it would box it (16 bytes each). Whole
- * numbers in int32 range (status codes, ports, line numbers) go back as small integers, stored unboxed.
- */
-function smallIntegerOrSelf(value: number): number {
-  const int = value | 0;
-  // Object.is: -0 stays -0.
-  return Object.is(int, value) ? int : value;
-}
-
 export class TapeReader {
-  at = 0;
   constructor(
-    private readonly tape: Float64Array,
+    private readonly tape: Int32Array,
     private readonly strings: readonly string[],
+    public at = 0,
   ) {}
 
+  /** A word: an index, a count, a tag, a reference. */
   next(): number {
     return this.tape[this.at++];
   }
 
-  /** A small whole number (a kind, a code, a count): a Smi, not a boxed double, in the object it is stored in. */
-  int(): number {
-    return this.tape[this.at++] | 0;
+  /** A number written by TapeWriter.number. */
+  number(): number {
+    const tape = this.tape;
+    const word = tape[this.at++];
+    if (word !== WIDE) {
+      return word;
+    }
+    wideHalves[0] = tape[this.at++];
+    wideHalves[1] = tape[this.at++];
+    return wideScratch[0];
   }
 
   string(): string {
@@ -278,7 +294,7 @@ export class TapeReader {
       if (tag === ValueTag.String) {
         value = strings[tape[this.at++]];
       } else if (tag === ValueTag.Number) {
-        value = smallIntegerOrSelf(tape[this.at++]);
+        value = this.number();
       } else {
         value = this.compound(tag);
       }
@@ -299,15 +315,15 @@ export class TapeReader {
     const parentSpanId = this.string();
     const traceState = this.string();
     const name = this.string();
-    const kind = this.int() as SpanKind;
-    const startTimeUnixMs = this.next();
-    const durationMs = this.next();
+    const kind = this.number() as SpanKind;
+    const startTimeUnixMs = this.number();
+    const durationMs = this.number();
     const attributes = this.attributes();
     const eventCount = this.next();
     const events: SpanEvent[] = eventCount === 0 ? NO_EVENTS : [];
     for (let i = 0; i < eventCount; i++) {
       const eventName = this.string();
-      const timeUnixMs = this.next();
+      const timeUnixMs = this.number();
       events.push({ name: eventName, timeUnixMs, attributes: this.attributes() });
     }
     const linkCount = this.next();
@@ -318,7 +334,7 @@ export class TapeReader {
       const linkTraceState = this.string();
       links.push({ traceId: linkTraceId, spanId: linkSpanId, traceState: linkTraceState, attributes: this.attributes() });
     }
-    const code = this.int() as StatusCode;
+    const code = this.number() as StatusCode;
     const message = this.string();
     const status = message === '' && code >= 0 && code <= 2 ? BARE_STATUSES[code] : { code, message };
     return { traceId, spanId, parentSpanId, traceState, name, kind, startTimeUnixMs, durationMs, attributes, events, links, status, resource, scope };
@@ -330,7 +346,7 @@ export class TapeReader {
       return this.string();
     }
     if (tag === ValueTag.Number) {
-      return smallIntegerOrSelf(this.tape[this.at++]);
+      return this.number();
     }
     return this.compound(tag);
   }
@@ -368,14 +384,10 @@ const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 const BARE_STATUSES = [0, 1, 2].map((code) => Object.freeze({ code: code as StatusCode, message: '' }));
 
-/**
- * A kept tape is stored in 32-bit words: a field that is a 32-bit integer (string numbers, counts, kinds, most attribute
- * numbers) as itself; anything else (times, fractions, -0, NaN, big numbers, and this marker's own value) as the
- * marker and then the float64's two halves. Most fields fit, so a kept span takes about half the memory.
- */
-export const WIDE = -0x80000000;
+/** Marks a number the tape holds as a float64 in the next two words (see SpanTransfer.tape). */
+const WIDE = -0x80000000;
 
-export function fitsWord(value: number): boolean {
+function fitsWord(value: number): boolean {
   // 1 / -0 is -Infinity: -0 is the one 32-bit integer value that is not its own word.
   return (value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0);
 }

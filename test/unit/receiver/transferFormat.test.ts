@@ -187,18 +187,24 @@ describe('span pack', () => {
     assert.equal(pack.spanIdAt(0), spans[0].spanId);
   });
 
-  it('keeps a tape exact whatever its writer counted as wide, or when it counted nothing', () => {
-    const spans = [span({ attributes: {}, serviceName: 'svc' }, { half: 0.5, zero: -0, n: 3 }, { durationMs: 0.25 })];
-    const transfer = encodeSpans(spans);
-    assert.equal(transfer.wideFields, 4, 'start time, duration, 0.5 and -0');
-    for (const wideFields of [0, 1, 999, undefined]) {
-      const arena = new TapeArena();
-      const { pack } = materializeBatch(structuredClone({ ...transfer, wideFields }));
-      pack.hold();
-      pack.keepIn(arena);
-      assert.deepStrictEqual(pack.spanAt(0), spans[0]);
-      assert.equal(arena.counters().liveRegions, 1);
+  it('writes a 32-bit integer as one word and any other number as three, and keeps the tape as written', () => {
+    const resource = { attributes: {}, serviceName: 'svc' };
+    const words = (n: number): number => encodeSpans([span(resource, { n })]).tape.length;
+    const oneWord = words(3);
+    assert.equal(words(-(2 ** 31) + 1), oneWord);
+    for (const wide of [0.5, -0, NaN, 2 ** 31, -(2 ** 31), 2 ** 60]) {
+      assert.equal(words(wide), oneWord + 2, String(wide));
     }
+    const spans = [span(resource, { half: 0.5, zero: -0, n: 3 }, { durationMs: 0.25 })];
+    const transfer = encodeSpans(spans);
+    const arena = new TapeArena();
+    const { pack } = materializeBatch(structuredClone(transfer));
+    pack.hold();
+    pack.keepIn(arena);
+    // The region (the first of a fresh arena, so the next one starts where it ends): the tape as it came, 4 place
+    // fields per span, and one string offset more than there are strings.
+    assert.equal(arena.allocate(1).start, transfer.tape.length + 4 + transfer.strings.length + 1);
+    assert.deepStrictEqual(pack.spanAt(0), spans[0]);
   });
 
   it('rebuilds spans of several kept packs in any order (each restored when read)', () => {
