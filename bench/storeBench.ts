@@ -12,7 +12,7 @@ import { QuantileSketch } from '../src/core/model/quantileSketch';
 import { SpanStore } from '../src/core/model/spanStore';
 import { Resource, SourceLocation, Span, SpanKind, SpanLocator, StatusCode } from '../src/core/model/span';
 import { materializeBatch } from '../src/receiver/tapePack';
-import { encodeSpans } from '../src/receiver/transferFormat';
+import { encodeSpans } from '../src/core/otlp/spanTape';
 
 const SPAN_COUNT = 100_000;
 const SPANS_PER_TRACE = 10;

@@ -1,9 +1,9 @@
-/** The work a decode worker does for one request body: bounded gunzip, then OTLP decode into the span model. */
+/** The work a decode worker does for one request body: bounded gunzip, then OTLP decode onto a span tape. */
 import { gunzipSync } from 'node:zlib';
 import type { Span } from '../core/model/span';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../core/otlp';
+import { decodeTraceRequestJson, transcodeTraceRequestProtobuf } from '../core/otlp';
 import type { DecodeJob, DecodeReply } from './decodeProtocol';
-import { encodeSpans, type SpanTransfer } from './transferFormat';
+import { encodeSpans, type SpanTransfer } from '../core/otlp/spanTape';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -25,7 +25,11 @@ export function decodePayload(job: DecodeJob): DecodeReply {
     return { id, ok: false, kind: 'too-large', message: `body exceeds the limit of ${job.maxBytes} bytes` };
   }
   try {
-    const decoded = job.encoding === 'protobuf' ? decodeTraceRequestProtobuf(bytes) : decodeTraceRequestJson(utf8.decode(bytes));
+    if (job.encoding === 'protobuf') {
+      const { transfer, rejectedSpans, rejectionMessage } = transcodeTraceRequestProtobuf(bytes);
+      return { id, ok: true, transfer, rejectedSpans, rejectionMessage, decodedBytes: bytes.byteLength };
+    }
+    const decoded = decodeTraceRequestJson(utf8.decode(bytes));
     const transfer = toTransfer(decoded.spans);
     return {
       id,

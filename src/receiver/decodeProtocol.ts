@@ -1,6 +1,6 @@
 /** Messages between the decode pool (main thread) and its workers. Kept apart so both sides share one definition. */
 import type { Span } from '../core/model/span';
-import type { SpanTransfer } from './transferFormat';
+import type { SpanTransfer } from '../core/otlp/spanTape';
 
 export type PayloadEncoding = 'protobuf' | 'json';
 

@@ -5,7 +5,7 @@
 import type { InstrumentationScope, Resource, Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
 import type { ArenaRegion, TapeArena } from '../core/model/tapeArena';
-import { TapeReader, type SpanTransfer } from './transferFormat';
+import { PLACE_FIELDS, readSpans, TapeReader, type SpanTransfer } from '../core/otlp/spanTape';
 
 /** A batch as received: its spans, and the same spans packed (the tape itself), for a store to hold instead. */
 export interface MaterializedBatch {
@@ -14,48 +14,14 @@ export interface MaterializedBatch {
 }
 
 /**
- * Builds the spans back from a tape: the same shapes, values and sharing as the decoder's output. The pack rebuilds
- * any one of them again from the tape (same Resource and InstrumentationScope objects, equal everything else).
+ * The spans of a tape (the same shapes, values and sharing as the decoders' output), and a pack that rebuilds any one
+ * of them again (same Resource and InstrumentationScope objects, equal everything else).
  */
 export function materializeBatch(transfer: SpanTransfer): MaterializedBatch {
-  const r = new TapeReader(transfer.tape, transfer.strings);
-  const resources: Resource[] = [];
-  const scopes: InstrumentationScope[] = [];
-  const count = r.next();
-  const spans: Span[] = [];
-  // Per span: where its own fields start on the tape, and the numbers of its resource and scope.
-  const places = new Int32Array(count * PLACE_FIELDS);
-  for (let s = 0; s < count; s++) {
-    let ref = r.next();
-    if (ref === -1) {
-      const attributes = r.attributes();
-      ref = resources.length;
-      resources.push({ attributes, serviceName: r.string() });
-    }
-    const resource = resources[ref];
-    let scopeRef = r.next();
-    if (scopeRef === -1) {
-      const name = r.string();
-      scopeRef = scopes.length;
-      scopes.push({ name, version: r.string() });
-    }
-    const scope = scopes[scopeRef];
-    if (resource === undefined || scope === undefined) {
-      throw new Error('corrupt span transfer tape');
-    }
-    places[s * PLACE_FIELDS] = r.at;
-    places[s * PLACE_FIELDS + 1] = ref;
-    places[s * PLACE_FIELDS + 2] = scopeRef;
-    spans.push(r.span(resource, scope));
-  }
-  if (r.at !== transfer.tape.length) {
-    throw new Error('corrupt span transfer tape');
-  }
+  const { spans, resources, scopes, places } = readSpans(transfer);
   return { spans, pack: new TapePack(transfer, resources, scopes, places) };
 }
 
-/** Per span in a pack: where its own fields start on the tape, and the numbers of its resource and scope. */
-const PLACE_FIELDS = 3;
 /** Kept, a pack's places add the index of the span's id string, so ids are read without the tape. */
 const KEPT_PLACE_FIELDS = 4;
 

@@ -1,20 +1,8 @@
-import type {
-  Attributes,
-  AttributeValue,
-  InstrumentationScope,
-  Resource,
-  Span,
-  SpanEvent,
-  SpanLink,
-  SpanStatus,
-} from '../model/span';
 import { bytesToBase64 } from './base64';
 import {
-  DecodeResult,
   durationNanosToMs,
   nanosToMs,
-  serviceNameOf,
-  setAttribute,
+  SpanRejections,
   toSpanKind,
   toStatusCode,
   UNKNOWN_SERVICE,
@@ -23,11 +11,19 @@ import {
 import { OtlpDecodeError } from './errors';
 import { allZero, bytesToHex } from './hex';
 import { ProtobufReader } from './protobufReader';
+import { readSpans, TapeWriter, ValueTag, type SpanTransfer } from './spanTape';
+import { cachedUtf8, MAX_CACHED_UTF8_BYTES, utf8Slot } from './utf8';
 
 /*
- * Schema-specific decoder for opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, straight into
- * the span model. Each message has one function that switches on the whole tag (field number << 3 | wire type),
- * so a known field with an unexpected wire type falls to `other`, which rejects it, while unknown fields are skipped.
+ * Schema-specific decoder for opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, straight onto a span
+ * tape (spanTape.ts): no span object is built until the tape is read. Each message has one function that switches on
+ * the whole tag (field number << 3 | wire type), so a known field with an unexpected wire type falls to `other`,
+ * which rejects it, while unknown fields are skipped.
+ *
+ * Protobuf lets fields come in any order and repeat (the last scalar wins, repeated messages merge); the tape's
+ * layout is fixed. So a span's fixed fields are reserved and filled in once its fields are read, attributes are
+ * written as they come, and events and links (rare) are written by a second walk over the span. A resource or scope
+ * is written in front of the first span of its block that is kept.
  */
 
 /*
@@ -83,17 +79,33 @@ const ListItemTag = (1 << 3) | 2;
 /** AnyValue arrays and kvlists nest; the stack must survive any input. */
 const MAX_VALUE_DEPTH = 64;
 
+/** A span's fixed fields on the tape: trace id, span id, parent span id, trace state, name, kind, start (2), duration (2). */
+const SPAN_HEADER_WORDS = 10;
+
+
+/** The protobuf request decoded onto a tape: what a decode worker hands over. */
+export interface TranscodedTraceRequest {
+  transfer: SpanTransfer;
+  rejectedSpans: number;
+  rejectionMessage: string;
+}
+
 export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedTraceRequest {
+  const { transfer, rejectedSpans, rejectionMessage } = transcodeTraceRequestProtobuf(bytes);
+  return { spans: readSpans(transfer).spans, rejectedSpans, rejectionMessage };
+}
+
+export function transcodeTraceRequestProtobuf(bytes: Uint8Array): TranscodedTraceRequest {
   // A Buffer (or other subclass) is viewed as a plain Uint8Array, so every byte load in the decoder sees one type.
   const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const reader = new ProtobufReader(plain);
-  const result = new DecodeResult();
+  const t = new Transcoder(new ProtobufReader(plain));
+  const reader = t.reader;
   try {
     while (reader.pos < reader.end) {
       const tag = reader.tag();
       if (tag === RequestTag.ResourceSpans) {
         const end = reader.messageEnd();
-        decodeResourceSpans(reader, end, result);
+        decodeResourceSpans(t, end);
         reader.expectEnd(end);
       } else {
         other(reader, tag, 1, 'ExportTraceServiceRequest');
@@ -106,7 +118,91 @@ export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedTraceReque
     // A bug of ours must still surface as "undecodable", never as a crash of the receiver.
     throw new OtlpDecodeError(`undecodable protobuf: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return result.finish();
+  return t.finish();
+}
+
+/** One request's decoding: the reader, the tape, and what spans of one block share. */
+class Transcoder {
+  readonly w = new TapeWriter();
+  readonly rejections = new SpanRejections();
+  private readonly spanCountAt: number;
+  spans = 0;
+  resources = 0;
+  scopes = 0;
+  readonly empty: number;
+  /** The trace id and parent id last written (where their bytes are, and their string numbers): neighbours repeat them. */
+  lastTraceIdAt = -1;
+  lastTraceId = 0;
+  lastParentAt = -1;
+  lastParent = 0;
+  /** The status of the span being read (Status messages merge, as their fields repeat). */
+  statusCode = 0;
+  messageStart = 0;
+  messageEnd = 0;
+
+  constructor(readonly reader: ProtobufReader) {
+    this.spanCountAt = this.w.reserve(1);
+    this.empty = this.w.intern('');
+  }
+
+  /** The string number of the UTF-8 bytes [start, end). */
+  string(start: number, end: number): number {
+    const length = end - start;
+    if (length === 0) {
+      return this.empty;
+    }
+    const reader = this.reader;
+    if (length > MAX_CACHED_UTF8_BYTES) {
+      return this.w.intern(utf8.decode(reader.buf.subarray(start, end)));
+    }
+    const slot = utf8Slot(reader.buf, reader.view, start, end);
+    return this.w.internSlot(cachedUtf8(slot), slot);
+  }
+
+  /** The next field's string (its tag just read). */
+  nextString(): number {
+    const reader = this.reader;
+    const end = reader.messageEnd();
+    const start = reader.pos;
+    reader.pos = end;
+    return this.string(start, end);
+  }
+
+  traceId(start: number): number {
+    if (this.lastTraceIdAt < 0 || !sameBytes(this.reader.buf, start, this.lastTraceIdAt, 16)) {
+      this.lastTraceIdAt = start;
+      this.lastTraceId = this.w.intern(bytesToHex(this.reader.buf, start, start + 16));
+    }
+    return this.lastTraceId;
+  }
+
+  parentId(start: number, end: number): number {
+    // Root spans carry no parent, or (some emitters) eight zero bytes; anything malformed is treated as root too.
+    if (end - start !== 8 || allZero(this.reader.buf, start, end)) {
+      return this.empty;
+    }
+    if (this.lastParentAt < 0 || !sameBytes(this.reader.buf, start, this.lastParentAt, 8)) {
+      this.lastParentAt = start;
+      this.lastParent = this.w.intern(bytesToHex(this.reader.buf, start, end));
+    }
+    return this.lastParent;
+  }
+
+  finish(): TranscodedTraceRequest {
+    this.w.setWord(this.spanCountAt, this.spans);
+    return { transfer: this.w.finish(), rejectedSpans: this.rejections.count, rejectionMessage: this.rejections.message() };
+  }
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+function sameBytes(buf: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    if (buf[a + i] !== buf[b + i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Skips an unknown field; a known one (numbers 1..lastKnown) with an unexpected wire type is an error. */
@@ -117,25 +213,28 @@ function other(reader: ProtobufReader, tag: number, lastKnown: number, message: 
   reader.skip(tag);
 }
 
-function decodeResourceSpans(reader: ProtobufReader, end: number, result: DecodeResult): void {
-  // Created first and filled in place: spans may precede the resource field on the wire and still share it.
-  const resource: Resource = { attributes: {}, serviceName: UNKNOWN_SERVICE };
+/** A ResourceSpans block: where its Resource messages are (they merge), and its number once a span of it is kept. */
+interface Block {
+  resourceRanges: number[];
+  number: number;
+}
+
+function decodeResourceSpans(t: Transcoder, end: number): void {
+  const reader = t.reader;
+  const start = reader.pos;
+  // The resource may follow the spans on the wire: find it first, then the scopes in order.
+  const block: Block = { resourceRanges: [], number: -1 };
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case ResourceSpansTag.Resource: {
         const resourceEnd = reader.messageEnd();
-        decodeResource(reader, resourceEnd, resource);
-        reader.expectEnd(resourceEnd);
+        block.resourceRanges.push(reader.pos, resourceEnd);
+        reader.pos = resourceEnd;
         break;
       }
       case ResourceSpansTag.ScopeSpans:
-      case ResourceSpansTag.LegacyLibrarySpans: /* instrumentation_library_spans of OTLP before 0.15: the same layout as ScopeSpans */ {
-        const scopeEnd = reader.messageEnd();
-        decodeScopeSpans(reader, scopeEnd, resource, result);
-        reader.expectEnd(scopeEnd);
-        break;
-      }
+      case ResourceSpansTag.LegacyLibrarySpans: /* instrumentation_library_spans of OTLP before 0.15: the same layout as ScopeSpans */
       case ResourceSpansTag.SchemaUrl:
         reader.skip(tag);
         break;
@@ -146,42 +245,94 @@ function decodeResourceSpans(reader: ProtobufReader, end: number, result: Decode
         other(reader, tag, 3, 'ResourceSpans');
     }
   }
-  resource.serviceName = serviceNameOf(resource.attributes);
-}
-
-function decodeResource(reader: ProtobufReader, end: number, resource: Resource): void {
+  // Checked even when no span of the block is kept to use it.
+  const mark = t.w.length;
+  writeResource(t, block);
+  t.w.length = mark;
+  reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag();
-    switch (tag) {
-      case ResourceTag.Attributes:
-        decodeKeyValueInto(reader, resource.attributes, 0);
-        break;
-      case ResourceTag.DroppedAttributesCount:
-        reader.skip(tag);
-        break;
-      default:
-        other(reader, tag, 2, 'Resource');
+    if (tag === ResourceSpansTag.ScopeSpans || tag === ResourceSpansTag.LegacyLibrarySpans) {
+      const scopeEnd = reader.messageEnd();
+      decodeScopeSpans(t, scopeEnd, block);
+      reader.expectEnd(scopeEnd);
+    } else {
+      reader.skip(tag);
     }
   }
 }
 
-function decodeScopeSpans(reader: ProtobufReader, end: number, resource: Resource, result: DecodeResult): void {
-  const scope: InstrumentationScope = { name: '', version: '' };
+/** The resource in full: -1, its attributes (every Resource message of the block, in order), its service name. */
+function writeResource(t: Transcoder, block: Block): void {
+  const { reader, w } = t;
+  const back = reader.pos;
+  w.push(-1);
+  const countAt = w.reserve(1);
+  let count = 0;
+  let serviceName = UNKNOWN_SERVICE;
+  for (let i = 0; i < block.resourceRanges.length; i += 2) {
+    reader.pos = block.resourceRanges[i];
+    const end = block.resourceRanges[i + 1];
+    while (reader.pos < end) {
+      const tag = reader.tag();
+      switch (tag) {
+        case ResourceTag.Attributes: {
+          const at = w.length;
+          writeKeyValue(t, 0);
+          count++;
+          if (w.strings[w.wordAt(at)] === 'service.name') {
+            // The last one wins, as in an attributes object; only a non-empty string names the service.
+            const value = w.wordAt(at + 1) === ValueTag.String ? w.strings[w.wordAt(at + 2)] : '';
+            serviceName = value === '' ? UNKNOWN_SERVICE : value;
+          }
+          break;
+        }
+        case ResourceTag.DroppedAttributesCount:
+          reader.skip(tag);
+          break;
+        default:
+          other(reader, tag, 2, 'Resource');
+      }
+    }
+    reader.expectEnd(end);
+  }
+  w.setWord(countAt, count);
+  w.push(w.intern(serviceName));
+  reader.pos = back;
+}
+
+function decodeScopeSpans(t: Transcoder, end: number, block: Block): void {
+  const { reader, w } = t;
+  const start = reader.pos;
+  // The scope may follow the spans on the wire too; its Scope messages merge (the last name and version win).
+  let name = t.empty;
+  let version = t.empty;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case ScopeSpansTag.Scope: {
         const scopeEnd = reader.messageEnd();
-        decodeScope(reader, scopeEnd, scope);
+        while (reader.pos < scopeEnd) {
+          const scopeTag = reader.tag();
+          switch (scopeTag) {
+            case ScopeTag.Name:
+              name = t.nextString();
+              break;
+            case ScopeTag.Version:
+              version = t.nextString();
+              break;
+            case ScopeTag.Attributes: // not part of the model
+            case ScopeTag.DroppedAttributesCount:
+              reader.skip(scopeTag);
+              break;
+            default:
+              other(reader, scopeTag, 4, 'InstrumentationScope');
+          }
+        }
         reader.expectEnd(scopeEnd);
         break;
       }
-      case ScopeSpansTag.Span: {
-        const spanEnd = reader.messageEnd();
-        decodeSpan(reader, spanEnd, resource, scope, result);
-        reader.expectEnd(spanEnd);
-        break;
-      }
+      case ScopeSpansTag.Span:
       case ScopeSpansTag.SchemaUrl:
         reader.skip(tag);
         break;
@@ -189,47 +340,76 @@ function decodeScopeSpans(reader: ProtobufReader, end: number, resource: Resourc
         other(reader, tag, 3, 'ScopeSpans');
     }
   }
-}
-
-function decodeScope(reader: ProtobufReader, end: number, scope: InstrumentationScope): void {
+  // In front of the first span kept: the resource (in full, or its number) and the scope. Dropped if none is kept.
+  const mark = w.length;
+  if (block.number === -1) {
+    writeResource(t, block);
+  } else {
+    w.push(block.number);
+  }
+  w.push(-1);
+  w.push(name);
+  w.push(version);
+  let scope = -1;
+  reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag();
-    switch (tag) {
-      case ScopeTag.Name:
-        scope.name = reader.string();
-        break;
-      case ScopeTag.Version:
-        scope.version = reader.string();
-        break;
-      case ScopeTag.Attributes: // not part of the model
-      case ScopeTag.DroppedAttributesCount:
-        reader.skip(tag);
-        break;
-      default:
-        other(reader, tag, 4, 'InstrumentationScope');
+    if (tag !== ScopeSpansTag.Span) {
+      reader.skip(tag);
+      continue;
     }
+    const spanEnd = reader.messageEnd();
+    const spanStart = w.length;
+    if (scope !== -1) {
+      w.push(block.number);
+      w.push(scope);
+    }
+    const kept = decodeSpan(t, spanEnd);
+    reader.expectEnd(spanEnd);
+    if (!kept) {
+      w.length = spanStart;
+    } else {
+      t.spans++;
+      if (scope === -1) {
+        if (block.number === -1) {
+          block.number = t.resources++;
+        }
+        scope = t.scopes++;
+      }
+    }
+  }
+  if (scope === -1) {
+    w.length = mark;
   }
 }
 
-function decodeSpan(reader: ProtobufReader, end: number, resource: Resource, scope: InstrumentationScope, result: DecodeResult): void {
+/** One span onto the tape; false (the caller drops what was written) when its ids make it unusable. */
+function decodeSpan(t: Transcoder, end: number): boolean {
+  const { reader, w } = t;
   const buf = reader.buf;
+  const start = reader.pos;
+  const header = w.reserve(SPAN_HEADER_WORDS);
+  const attributeCountAt = w.reserve(1);
+  let attributes = 0;
+  let events = 0;
+  let links = 0;
   let traceIdStart = 0;
   let traceIdEnd = 0;
   let spanIdStart = 0;
   let spanIdEnd = 0;
   let parentStart = 0;
   let parentEnd = 0;
-  let traceState = '';
-  let name = '';
+  let traceStateStart = 0;
+  let traceStateEnd = 0;
+  let nameStart = 0;
+  let nameEnd = 0;
   let kind = 0;
   let startLow = 0;
   let startHigh = 0;
   let endLow = 0;
   let endHigh = 0;
-  const attributes: Attributes = {};
-  const events: SpanEvent[] = [];
-  const links: SpanLink[] = [];
-  const status: SpanStatus = { code: 0, message: '' };
+  t.statusCode = 0;
+  t.messageStart = t.messageEnd = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -244,7 +424,9 @@ function decodeSpan(reader: ProtobufReader, end: number, resource: Resource, sco
         reader.pos = spanIdEnd;
         break;
       case SpanTag.TraceState:
-        traceState = reader.string();
+        traceStateEnd = reader.messageEnd();
+        traceStateStart = reader.pos;
+        reader.pos = traceStateEnd;
         break;
       case SpanTag.ParentSpanId:
         parentEnd = reader.messageEnd();
@@ -252,7 +434,9 @@ function decodeSpan(reader: ProtobufReader, end: number, resource: Resource, sco
         reader.pos = parentEnd;
         break;
       case SpanTag.Name:
-        name = reader.string();
+        nameEnd = reader.messageEnd();
+        nameStart = reader.pos;
+        reader.pos = nameEnd;
         break;
       case SpanTag.Kind:
         kind = reader.uint32();
@@ -266,23 +450,20 @@ function decodeSpan(reader: ProtobufReader, end: number, resource: Resource, sco
         endHigh = reader.fixed32();
         break;
       case SpanTag.Attributes:
-        decodeKeyValueInto(reader, attributes, 0);
+        writeKeyValue(t, 0);
+        attributes++;
         break;
-      case SpanTag.Event: {
-        const eventEnd = reader.messageEnd();
-        events.push(decodeEvent(reader, eventEnd));
-        reader.expectEnd(eventEnd);
+      case SpanTag.Event:
+        events++;
+        reader.skip(tag);
         break;
-      }
-      case SpanTag.Link: {
-        const linkEnd = reader.messageEnd();
-        links.push(decodeLink(reader, linkEnd));
-        reader.expectEnd(linkEnd);
+      case SpanTag.Link:
+        links++;
+        reader.skip(tag);
         break;
-      }
       case SpanTag.Status: {
         const statusEnd = reader.messageEnd();
-        decodeStatus(reader, statusEnd, status);
+        decodeStatus(t, statusEnd);
         reader.expectEnd(statusEnd);
         break;
       }
@@ -296,39 +477,67 @@ function decodeSpan(reader: ProtobufReader, end: number, resource: Resource, sco
         other(reader, tag, 16, 'Span');
     }
   }
+  w.setWord(attributeCountAt, attributes);
+  // Events and links, in their order on the wire (checked even when the span turns out unusable).
+  w.push(events);
+  if (events > 0) {
+    writeSpanMessages(t, start, end, SpanTag.Event);
+  }
+  w.push(links);
+  if (links > 0) {
+    writeSpanMessages(t, start, end, SpanTag.Link);
+  }
   if (traceIdEnd - traceIdStart !== 16 || allZero(buf, traceIdStart, traceIdEnd)) {
-    result.reject('invalid trace id');
-    return;
+    t.rejections.reject('invalid trace id');
+    return false;
   }
   if (spanIdEnd - spanIdStart !== 8 || allZero(buf, spanIdStart, spanIdEnd)) {
-    result.reject('invalid span id');
-    return;
+    t.rejections.reject('invalid span id');
+    return false;
   }
-  const span: Span = {
-    traceId: bytesToHex(buf, traceIdStart, traceIdEnd),
-    spanId: bytesToHex(buf, spanIdStart, spanIdEnd),
-    // Root spans carry no parent, or (some emitters) eight zero bytes; anything malformed is treated as root too.
-    parentSpanId: parentEnd - parentStart === 8 && !allZero(buf, parentStart, parentEnd) ? bytesToHex(buf, parentStart, parentEnd) : '',
-    traceState,
-    name,
-    kind: toSpanKind(kind),
-    startTimeUnixMs: nanosToMs(startHigh, startLow),
-    durationMs: durationNanosToMs(endHigh, endLow, startHigh, startLow),
-    attributes,
-    events,
-    links,
-    status,
-    resource,
-    scope,
-  };
-  result.spans.push(span);
+  w.push(toStatusCode(t.statusCode));
+  w.push(t.string(t.messageStart, t.messageEnd));
+  w.setWord(header, t.traceId(traceIdStart));
+  w.setWord(header + 1, w.internFresh(bytesToHex(buf, spanIdStart, spanIdEnd)));
+  w.setWord(header + 2, t.parentId(parentStart, parentEnd));
+  w.setWord(header + 3, t.string(traceStateStart, traceStateEnd));
+  w.setWord(header + 4, t.string(nameStart, nameEnd));
+  w.setWord(header + 5, toSpanKind(kind));
+  w.setFloat(header + 6, nanosToMs(startHigh, startLow));
+  w.setFloat(header + 8, durationNanosToMs(endHigh, endLow, startHigh, startLow));
+  return true;
 }
 
-function decodeEvent(reader: ProtobufReader, end: number): SpanEvent {
+/** Walks a span's fields again from `start`, writing each event (or each link) among them. */
+function writeSpanMessages(t: Transcoder, start: number, end: number, wanted: SpanTag): void {
+  const reader = t.reader;
+  const back = reader.pos;
+  reader.pos = start;
+  while (reader.pos < end) {
+    const tag = reader.tag();
+    if (tag !== wanted) {
+      reader.skip(tag);
+      continue;
+    }
+    const messageEnd = reader.messageEnd();
+    if (wanted === SpanTag.Event) {
+      writeEvent(t, messageEnd);
+    } else {
+      writeLink(t, messageEnd);
+    }
+    reader.expectEnd(messageEnd);
+  }
+  reader.pos = back;
+}
+
+function writeEvent(t: Transcoder, end: number): void {
+  const { reader, w } = t;
+  const nameAt = w.reserve(3);
+  const countAt = w.reserve(1);
+  let count = 0;
   let timeLow = 0;
   let timeHigh = 0;
-  let name = '';
-  const attributes: Attributes = {};
+  let name = t.empty;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -337,10 +546,11 @@ function decodeEvent(reader: ProtobufReader, end: number): SpanEvent {
         timeHigh = reader.fixed32();
         break;
       case EventTag.Name:
-        name = reader.string();
+        name = t.nextString();
         break;
       case EventTag.Attributes:
-        decodeKeyValueInto(reader, attributes, 0);
+        writeKeyValue(t, 0);
+        count++;
         break;
       case EventTag.DroppedAttributesCount:
         reader.skip(tag);
@@ -349,35 +559,41 @@ function decodeEvent(reader: ProtobufReader, end: number): SpanEvent {
         other(reader, tag, 4, 'Span.Event');
     }
   }
-  return { name, timeUnixMs: nanosToMs(timeHigh, timeLow), attributes };
+  w.setWord(nameAt, name);
+  w.setFloat(nameAt + 1, nanosToMs(timeHigh, timeLow));
+  w.setWord(countAt, count);
 }
 
-function decodeLink(reader: ProtobufReader, end: number): SpanLink {
+function writeLink(t: Transcoder, end: number): void {
+  const { reader, w } = t;
   const buf = reader.buf;
-  let traceId = '';
-  let spanId = '';
-  let traceState = '';
-  const attributes: Attributes = {};
+  const idsAt = w.reserve(3);
+  const countAt = w.reserve(1);
+  let count = 0;
+  let traceId = t.empty;
+  let spanId = t.empty;
+  let traceState = t.empty;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case LinkTag.TraceId: {
         const idEnd = reader.messageEnd();
-        traceId = bytesToHex(buf, reader.pos, idEnd);
+        traceId = w.intern(bytesToHex(buf, reader.pos, idEnd));
         reader.pos = idEnd;
         break;
       }
       case LinkTag.SpanId: {
         const idEnd = reader.messageEnd();
-        spanId = bytesToHex(buf, reader.pos, idEnd);
+        spanId = w.intern(bytesToHex(buf, reader.pos, idEnd));
         reader.pos = idEnd;
         break;
       }
       case LinkTag.TraceState:
-        traceState = reader.string();
+        traceState = t.nextString();
         break;
       case LinkTag.Attributes:
-        decodeKeyValueInto(reader, attributes, 0);
+        writeKeyValue(t, 0);
+        count++;
         break;
       case LinkTag.DroppedAttributesCount:
       case LinkTag.Flags:
@@ -387,10 +603,14 @@ function decodeLink(reader: ProtobufReader, end: number): SpanLink {
         other(reader, tag, 6, 'Span.Link');
     }
   }
-  return { traceId, spanId, traceState, attributes };
+  w.setWord(idsAt, traceId);
+  w.setWord(idsAt + 1, spanId);
+  w.setWord(idsAt + 2, traceState);
+  w.setWord(countAt, count);
 }
 
-function decodeStatus(reader: ProtobufReader, end: number, status: SpanStatus): void {
+function decodeStatus(t: Transcoder, end: number): void {
+  const reader = t.reader;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -398,10 +618,12 @@ function decodeStatus(reader: ProtobufReader, end: number, status: SpanStatus): 
         reader.skip(tag);
         break;
       case StatusTag.Message:
-        status.message = reader.string();
+        t.messageEnd = reader.messageEnd();
+        t.messageStart = reader.pos;
+        reader.pos = t.messageEnd;
         break;
       case StatusTag.Code:
-        status.code = toStatusCode(reader.uint32());
+        t.statusCode = reader.uint32();
         break;
       default:
         other(reader, tag, 3, 'Status');
@@ -409,21 +631,27 @@ function decodeStatus(reader: ProtobufReader, end: number, status: SpanStatus): 
   }
 }
 
-/** Reads one length-delimited KeyValue (the tag is already consumed) into `target`. */
-function decodeKeyValueInto(reader: ProtobufReader, target: Attributes, depth: number): void {
+/** One length-delimited KeyValue (the tag is already consumed): its key, then its value (null when it has none). */
+function writeKeyValue(t: Transcoder, depth: number): void {
+  const { reader, w } = t;
   const end = reader.messageEnd();
-  let key = '';
-  let value: AttributeValue = null;
+  const keyAt = w.reserve(1);
+  const valueAt = w.length;
+  let key = t.empty;
+  let hasValue = false;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case KeyValueTag.Key:
-        key = reader.string();
+        key = t.nextString();
         break;
       case KeyValueTag.Value: {
         const valueEnd = reader.messageEnd();
-        value = decodeAnyValue(reader, valueEnd, depth);
+        // A repeated value field: the last one wins.
+        w.length = valueAt;
+        writeAnyValue(t, valueEnd, depth);
         reader.expectEnd(valueEnd);
+        hasValue = true;
         break;
       }
       default:
@@ -431,84 +659,101 @@ function decodeKeyValueInto(reader: ProtobufReader, target: Attributes, depth: n
     }
   }
   reader.expectEnd(end);
-  setAttribute(target, key, value);
+  if (!hasValue) {
+    w.push(ValueTag.Null);
+  }
+  w.setWord(keyAt, key);
 }
 
 /** AnyValue is a oneof: the last value field wins; none (or only unknown ones) means null. */
-function decodeAnyValue(reader: ProtobufReader, end: number, depth: number): AttributeValue {
-  let value: AttributeValue = null;
+function writeAnyValue(t: Transcoder, end: number, depth: number): void {
+  const { reader, w } = t;
+  const start = w.length;
+  let written = false;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
-      case AnyValueTag.String:
-        value = reader.string();
+      case AnyValueTag.String: {
+        const text = t.nextString();
+        w.length = start;
+        w.push(ValueTag.String);
+        w.push(text);
+        written = true;
         break;
-      case AnyValueTag.Bool:
-        value = reader.bool();
+      }
+      case AnyValueTag.Bool: {
+        const value = reader.bool();
+        w.length = start;
+        w.push(value ? ValueTag.True : ValueTag.False);
+        written = true;
         break;
+      }
       case AnyValueTag.Int:
-        value = reader.int64();
+      case AnyValueTag.Double: {
+        const value = tag === AnyValueTag.Int ? reader.int64() : reader.double();
+        w.length = start;
+        w.push(ValueTag.Number);
+        w.number(value);
+        written = true;
         break;
-      case AnyValueTag.Double:
-        value = reader.double();
-        break;
+      }
       case AnyValueTag.Array: {
         const arrayEnd = reader.messageEnd();
-        value = decodeArrayValue(reader, arrayEnd, depth + 1);
+        w.length = start;
+        writeList(t, arrayEnd, depth + 1, ValueTag.Array);
         reader.expectEnd(arrayEnd);
+        written = true;
         break;
       }
       case AnyValueTag.KvList: {
         const listEnd = reader.messageEnd();
-        value = decodeKeyValueList(reader, listEnd, depth + 1);
+        w.length = start;
+        writeList(t, listEnd, depth + 1, ValueTag.Object);
         reader.expectEnd(listEnd);
+        written = true;
         break;
       }
       case AnyValueTag.Bytes: {
         const bytesEnd = reader.messageEnd();
-        value = bytesToBase64(reader.buf, reader.pos, bytesEnd);
+        const text = w.intern(bytesToBase64(reader.buf, reader.pos, bytesEnd));
         reader.pos = bytesEnd;
+        w.length = start;
+        w.push(ValueTag.String);
+        w.push(text);
+        written = true;
         break;
       }
       default:
         other(reader, tag, 7, 'AnyValue');
     }
   }
-  return value;
+  if (!written) {
+    w.push(ValueTag.Null);
+  }
 }
 
-function checkDepth(depth: number): void {
+/** ArrayValue (its values) or KeyValueList (its key-values, as an object): the tag, a count, the items. */
+function writeList(t: Transcoder, end: number, depth: number, kind: ValueTag.Array | ValueTag.Object): void {
   if (depth > MAX_VALUE_DEPTH) {
     throw new OtlpDecodeError(`malformed attribute: values nested deeper than ${MAX_VALUE_DEPTH}`);
   }
-}
-
-function decodeArrayValue(reader: ProtobufReader, end: number, depth: number): AttributeValue[] {
-  checkDepth(depth);
-  const values: AttributeValue[] = [];
+  const { reader, w } = t;
+  w.push(kind);
+  const countAt = w.reserve(1);
+  let count = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === ListItemTag) {
+    if (tag !== ListItemTag) {
+      other(reader, tag, 1, kind === ValueTag.Array ? 'ArrayValue' : 'KeyValueList');
+    } else if (kind === ValueTag.Array) {
       const valueEnd = reader.messageEnd();
-      values.push(decodeAnyValue(reader, valueEnd, depth));
+      writeAnyValue(t, valueEnd, depth);
       reader.expectEnd(valueEnd);
+      count++;
     } else {
-      other(reader, tag, 1, 'ArrayValue');
+      writeKeyValue(t, depth);
+      count++;
     }
   }
-  return values;
-}
-
-function decodeKeyValueList(reader: ProtobufReader, end: number, depth: number): Attributes {
-  checkDepth(depth);
-  const values: Attributes = {};
-  while (reader.pos < end) {
-    const tag = reader.tag();
-    if (tag === ListItemTag) {
-      decodeKeyValueInto(reader, values, depth);
-    } else {
-      other(reader, tag, 1, 'KeyValueList');
-    }
-  }
-  return values;
+  w.setWord(countAt, count);
 }

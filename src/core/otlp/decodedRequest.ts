@@ -12,9 +12,8 @@ export const UNKNOWN_SERVICE = 'unknown_service';
 
 export type RejectionReason = 'invalid trace id' | 'invalid span id';
 
-/** Collects the spans of one request and tallies the unusable ones by reason. */
-export class DecodeResult {
-  readonly spans: Span[] = [];
+/** Tallies the unusable spans of one request by reason. */
+export class SpanRejections {
   private rejected = 0;
   private readonly reasons = new Map<RejectionReason, number>();
 
@@ -23,11 +22,11 @@ export class DecodeResult {
     this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }
 
-  finish(): DecodedTraceRequest {
-    return { spans: this.spans, rejectedSpans: this.rejected, rejectionMessage: this.message() };
+  get count(): number {
+    return this.rejected;
   }
 
-  private message(): string {
+  message(): string {
     if (this.rejected === 0) {
       return '';
     }
@@ -36,6 +35,15 @@ export class DecodeResult {
       return head + [...this.reasons.keys()][0];
     }
     return head + [...this.reasons].map(([reason, count]) => `${reason} (${count})`).join(', ');
+  }
+}
+
+/** Collects the spans of one request and tallies the unusable ones by reason. */
+export class DecodeResult extends SpanRejections {
+  readonly spans: Span[] = [];
+
+  finish(): DecodedTraceRequest {
+    return { spans: this.spans, rejectedSpans: this.count, rejectionMessage: this.message() };
   }
 }
 

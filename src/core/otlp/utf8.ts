@@ -7,8 +7,12 @@
  * copy. Direct-mapped: a colliding string simply replaces the entry. Strings over MAX_CACHED_LENGTH bytes
  * (SQL, stack traces) go straight to TextDecoder.
  */
-const CACHE_SIZE = 4096; // a power of two
-const MAX_CACHED_LENGTH = 96;
+/** Slots of the cache (a power of two); a tape writer interns by slot (spanTape.ts). */
+export const UTF8_CACHE_SLOTS = 4096;
+const CACHE_SIZE = UTF8_CACHE_SLOTS;
+/** Longer strings are not cached. */
+export const MAX_CACHED_UTF8_BYTES = 96;
+const MAX_CACHED_LENGTH = MAX_CACHED_UTF8_BYTES;
 // Each slot's bytes live in one pool at slot * MAX_CACHED_LENGTH: no object per entry, and the compare walks
 // two plain byte arrays. A length of -1 marks an empty slot.
 const cachedBytes = new Uint8Array(CACHE_SIZE * MAX_CACHED_LENGTH);
@@ -27,6 +31,20 @@ export function decodeUtf8(buf: Uint8Array, view: DataView, start: number, end: 
   if (length > MAX_CACHED_LENGTH) {
     return decoder.decode(buf.subarray(start, end));
   }
+  return cachedStrings[utf8Slot(buf, view, start, end)];
+}
+
+/** The string a slot of the cache holds (see utf8Slot). */
+export function cachedUtf8(slot: number): string {
+  return cachedStrings[slot];
+}
+
+/**
+ * The slot of the cache that holds bytes [start, end) decoded, decoding them into it when they are not there; for
+ * 1 to MAX_CACHED_UTF8_BYTES bytes. The slot's string stays there until other bytes take the slot.
+ */
+export function utf8Slot(buf: Uint8Array, view: DataView, start: number, end: number): number {
+  const length = end - start;
   // The hash samples at most five 32-bit words (both ends and the middle), so a hit costs one pass over the
   // bytes, the compare. Strings that differ only between the samples share a slot and evict each other:
   // slower, never wrong.
@@ -59,7 +77,7 @@ export function decodeUtf8(buf: Uint8Array, view: DataView, start: number, end: 
         i++;
       }
       if (i === length) {
-        return cachedStrings[slot];
+        return slot;
       }
     }
   }
@@ -69,7 +87,7 @@ export function decodeUtf8(buf: Uint8Array, view: DataView, start: number, end: 
   }
   cachedLengths[slot] = length;
   cachedStrings[slot] = text;
-  return text;
+  return slot;
 }
 
 /** The string when every byte is ASCII, else undefined (the caller then decodes UTF-8 properly). */

@@ -4,7 +4,7 @@ import { Span, SpanLocator } from '../../../src/core/model/span';
 import { TraceNode } from '../../../src/core/model/traceAssembly';
 import { TapeArena } from '../../../src/core/model/tapeArena';
 import { materializeBatch } from '../../../src/receiver/tapePack';
-import { encodeSpans } from '../../../src/receiver/transferFormat';
+import { encodeSpans } from '../../../src/core/otlp/spanTape';
 import { NameTableLocator, exactQuantile, makeSpan, seededRandom, spanId, traceId } from './modelFixtures';
 
 const ORDERS = '/ws/orders/handler.go';

@@ -39,8 +39,12 @@ function keyValue(field: number, key: string, value: Bytes, extra: Extra): Bytes
 
 /** A span using every field of the schema, with every AnyValue type. */
 function fullSpan(extra: Extra = none): Bytes {
-  return messageField(
-    2,
+  return messageField(2, ...fullSpanFields(extra));
+}
+
+/** fullSpan's fields, in the schema's order. */
+function fullSpanFields(extra: Extra = none): Bytes[] {
+  return [
     bytesField(1, hexBytes(TRACE_ID)),
     bytesField(2, hexBytes(SPAN_ID)),
     stringField(3, 'rojo=00f067aa0ba902b7'),
@@ -71,7 +75,7 @@ function fullSpan(extra: Extra = none): Bytes {
     messageField(15, varintField(1, 2), stringField(2, 'out of stock'), varintField(3, 2), extra('Status')),
     fixed32Field(16, 0x101),
     extra('Span'),
-  );
+  ];
 }
 
 function request(extra: Extra = none, spans: Bytes[] = [fullSpan(extra)]): Uint8Array {
@@ -154,6 +158,84 @@ describe('decodeTraceRequestProtobuf', () => {
     assert.equal(spans[0].resource.serviceName, 'late');
     assert.equal(spans[0].scope, spans[1].scope);
     assert.notEqual(spans[1].scope, spans[2].scope);
+  });
+
+  it('reads a span whose fields come in any order, events and links before or between attributes', () => {
+    const inOrder = decodeTraceRequestProtobuf(request());
+    const fields = fullSpanFields();
+    const reversed = decodeTraceRequestProtobuf(request(none, [messageField(2, ...[...fields].reverse())]));
+    assert.deepStrictEqual(reversed, inOrder);
+    // An event and a link between attributes, a second event ahead of everything: events keep their wire order.
+    const extraEvent = messageField(11, stringField(2, 'first'), fixed64Field(1, START_NS));
+    const [event, link] = [fields[18], fields[20]];
+    assert.deepEqual([event[0], link[0]], [(11 << 3) | 2, (13 << 3) | 2]);
+    const mixed = [extraEvent, ...fields.slice(0, 9), event, link, ...fields.slice(9, 18), fields[19], ...fields.slice(21)];
+    const [span] = decodeTraceRequestProtobuf(request(none, [messageField(2, ...mixed)])).spans;
+    assert.deepStrictEqual({ ...span, events: span.events.slice(1) }, inOrder.spans[0]);
+    assert.deepEqual(span.events.map((event) => event.name), ['first', 'exception']);
+  });
+
+  it('merges repeated fields as protobuf does: the last scalar, key, value and oneof member win', () => {
+    const bytes = toUint8(
+      messageField(
+        1,
+        messageField(1, keyValue(1, 'a', varintField(3, 1), none)),
+        messageField(
+          2,
+          messageField(1, stringField(1, 'scope-name')),
+          messageField(
+            2,
+            stringField(5, 'first name'),
+            bytesField(1, hexBytes(TRACE_ID)),
+            bytesField(2, hexBytes(SPAN_ID)),
+            // value before key; a repeated key: the last value wins
+            messageField(9, anyValue(2, stringField(1, 'v'), none), stringField(1, 'late-key')),
+            keyValue(9, 'dup', varintField(3, 1), none),
+            keyValue(9, 'dup', varintField(3, 2), none),
+            // a repeated value field in one KeyValue, and a oneof given twice (string, then int)
+            messageField(9, stringField(1, 'twice'), anyValue(2, stringField(1, 'old'), none), anyValue(2, varintField(2, 1), none)),
+            keyValue(9, 'oneof', [...stringField(1, 'text'), ...varintField(3, 9)], none),
+            messageField(15, varintField(3, 2)),
+            messageField(15, stringField(2, 'merged')),
+            stringField(5, 'last name'),
+          ),
+          messageField(1, stringField(2, 'scope-version')),
+        ),
+        messageField(1, keyValue(1, 'service.name', stringField(1, 'svc'), none)),
+      ),
+    );
+    const [span] = decodeTraceRequestProtobuf(bytes).spans;
+    assert.equal(span.name, 'last name');
+    assert.deepStrictEqual(span.attributes, { 'late-key': 'v', dup: 2, twice: true, oneof: 9 });
+    assert.deepStrictEqual(span.status, { code: 2, message: 'merged' });
+    assert.deepStrictEqual(span.resource, { attributes: { a: 1, 'service.name': 'svc' }, serviceName: 'svc' });
+    assert.deepStrictEqual(span.scope, { name: 'scope-name', version: 'scope-version' });
+  });
+
+  it('keeps resources and scopes right when the first spans of a block are rejected', () => {
+    const bad = messageField(2, bytesField(1, hexBytes(TRACE_ID)), stringField(5, 'no span id'));
+    const good = (name: string): Bytes => messageField(2, bytesField(1, hexBytes(TRACE_ID)), bytesField(2, hexBytes(SPAN_ID)), stringField(5, name));
+    const scopeSpans = (scope: string, ...spans: Bytes[]): Bytes => messageField(2, messageField(1, stringField(1, scope)), ...spans);
+    const resource = (name: string): Bytes => messageField(1, keyValue(1, 'service.name', stringField(1, name), none));
+    const bytes = toUint8(
+      messageField(1, resource('one'), scopeSpans('only-rejected', bad), scopeSpans('s1', bad, good('a'), bad, good('b')), scopeSpans('s2', good('c'))),
+      messageField(1, resource('two'), scopeSpans('only-rejected', bad, bad)),
+      messageField(1, resource('three'), scopeSpans('s3', bad, good('d'))),
+    );
+    const decoded = decodeTraceRequestProtobuf(bytes);
+    assert.equal(decoded.rejectedSpans, 6);
+    assert.deepEqual(
+      decoded.spans.map((span) => `${span.name} ${span.resource.serviceName} ${span.scope.name}`),
+      ['a one s1', 'b one s1', 'c one s2', 'd three s3'],
+    );
+    assert.equal(decoded.spans[0].resource, decoded.spans[2].resource);
+    assert.equal(decoded.spans[0].scope, decoded.spans[1].scope);
+    assert.notEqual(decoded.spans[1].scope, decoded.spans[2].scope);
+  });
+
+  it('checks a resource even when no span of its block is kept', () => {
+    const bytes = toUint8(messageField(1, messageField(1, messageField(1, stringField(1, 'k'), messageField(2, tag(1, 0))))));
+    assertDecodeError(bytes);
   });
 
   it('defaults what is missing: unknown_service, empty scope, root span, unset status', () => {

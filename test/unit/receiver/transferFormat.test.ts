@@ -7,7 +7,7 @@ import { DecodePool } from '../../../src/receiver';
 import { decodePayload } from '../../../src/receiver/decodePayload';
 import { TapeArena } from '../../../src/core/model/tapeArena';
 import { materializeBatch } from '../../../src/receiver/tapePack';
-import { encodeSpans } from '../../../src/receiver/transferFormat';
+import { encodeSpans } from '../../../src/core/otlp/spanTape';
 import { generateSdkSpans } from '../otlp/sdkSpans';
 
 /** Through the tape and back, with the tape copied as postMessage would (strings and floats survive a clone). */

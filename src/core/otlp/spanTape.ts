@@ -1,33 +1,38 @@
 /**
- * A compact form of decoded spans for the trip from a decode worker to the main thread.
+ * The span tape: decoded spans as 32-bit words plus one table of their distinct strings.
  *
  * Why: a structured clone of 512 span objects (each with attribute, status, event and link objects) costs the
  * main thread more to deserialize than building the same objects by hand, and it copies every repeated string
- * (attribute keys, methods, hosts) once per span. Here the worker writes one tape of 32-bit words (transferred,
- * not copied) plus one table of distinct strings; the main thread walks the tape once and builds plain objects of
- * the same shapes the decoders build, sharing one string instance per distinct value and one Resource /
- * InstrumentationScope object per block, exactly as the decoders do.
+ * (attribute keys, methods, hosts) once per span. The protobuf decoder writes its spans straight onto a tape
+ * (decodeProtobuf.ts), other spans are written by `encodeSpans`; a decode worker transfers the tape (zero-copy) and
+ * the table; the main thread walks the tape once (`readSpans`) and builds plain objects, sharing one string instance
+ * per distinct value and one Resource / InstrumentationScope object per block; a store keeps the tape itself.
  *
- * The result is deep-equal to the decoder's output (test/unit/receiver/transferFormat.test.ts checks it against
- * the SDK-made spans). A value the tape cannot carry makes `encodeSpans` throw; the worker then falls back to the
- * structured clone, so nothing is ever lost to this optimisation. The main thread's side, the spans of a batch and
- * the pack a store keeps of them, is tapePack.ts.
+ * Layout: the span count, then per span its resource (its number, or -1 and the resource in full where it first
+ * appears), its scope (likewise), trace id, span id, parent span id, trace state, name, kind, start time, duration,
+ * attributes, events, links, status code and message. A string is its number in the table; a time is a float64 in
+ * two words; attributes are a count and then key and tagged value for each.
+ *
+ * `encodeSpans` refuses a value the tape cannot carry exactly; the worker then falls back to the structured clone,
+ * so nothing is ever lost to this optimisation. The main thread's side, the spans of a batch and the pack a store
+ * keeps of them, is src/receiver/tapePack.ts.
  */
-import type { Attributes, AttributeValue, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../core/model/span';
+import type { Attributes, AttributeValue, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span';
+import { UTF8_CACHE_SLOTS } from './utf8';
 
 export interface SpanTransfer {
   /**
    * Transferred to the receiving thread (zero-copy). In 32-bit words: a field that is a 32-bit integer (string
-   * numbers, counts, kinds, most attribute numbers) as itself; any other number (times, fractions, -0, NaN, big
-   * numbers, and the marker's own value) as the WIDE marker and then the float64's two halves. A store keeps the
-   * tape as it is (a copy of the words), so the format is also the kept one.
+   * numbers, counts, kinds, most attribute numbers) as itself; an attribute number that is not (fractions, -0, NaN,
+   * big numbers, the marker's own value) as the WIDE marker and then the float64's two halves; times always as two
+   * halves. A store keeps the tape as it is (a copy of the words), so the format is also the kept one.
    */
   tape: Int32Array;
   /** Distinct strings, referenced from the tape by index. */
   strings: string[];
 }
 
-const enum ValueTag {
+export const enum ValueTag {
   String = 0,
   Number = 1,
   True = 2,
@@ -40,19 +45,40 @@ const enum ValueTag {
 /** Attribute nesting deeper than this is not something a decoder produces (they cap depth); refuse it. */
 const MAX_DEPTH = 256;
 
-/** Reused between batches (a worker encodes one batch at a time): only the finished part is copied out. */
+/** Marks an attribute number the tape holds as a float64 in the next two words. */
+const WIDE = -0x80000000;
+
+const float64 = new Float64Array(1);
+const halves = new Int32Array(float64.buffer);
+
+/** Reused between batches (a thread writes one tape at a time): only the finished part is copied out. */
 let scratch = new Int32Array(1 << 17);
 
-const wideScratch = new Float64Array(1);
-const wideHalves = new Int32Array(wideScratch.buffer);
+/*
+ * Interning by utf8 cache slot: the protobuf decoder hands over each short string with the slot of the utf8 cache
+ * it came from, so a repeated string is found by its slot, not by hashing it again. Per slot: the writer (by
+ * generation) that last took it, and the number it gave the string.
+ */
+const slotGenerations = new Int32Array(UTF8_CACHE_SLOTS);
+const slotNumbers = new Int32Array(UTF8_CACHE_SLOTS);
+let lastGeneration = 0;
 
-class TapeWriter {
+export class TapeWriter {
   private tape = scratch;
   length = 0;
-  private readonly index = new Map<string, number>();
+  private index: Map<string, number> | undefined;
   readonly strings: string[] = [];
+  private readonly generation: number;
 
-  /** A word that is never the WIDE marker: an index, a count, a tag, a resource or scope reference. */
+  constructor() {
+    if (lastGeneration === 0x7fffffff) {
+      slotGenerations.fill(0);
+      lastGeneration = 0;
+    }
+    this.generation = ++lastGeneration;
+  }
+
+  /** A word that is never the WIDE marker: an index, a count, a tag, a kind, a code, a resource or scope reference. */
   push(value: number): void {
     if (this.length + 3 > this.tape.length) {
       this.grow();
@@ -60,40 +86,90 @@ class TapeWriter {
     this.tape[this.length++] = value;
   }
 
-  /** A number that may not be a 32-bit integer (a time, an attribute's value): one word, or the marker and two. */
+  /** An attribute's number: one word, or the marker and two. */
   number(value: number): void {
     if (this.length + 3 > this.tape.length) {
       this.grow();
     }
     const tape = this.tape;
-    if (fitsWord(value)) {
+    // 1 / -0 is -Infinity: -0 is the one 32-bit integer value that is not its own word.
+    if ((value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0)) {
       tape[this.length++] = value;
     } else {
-      wideScratch[0] = value;
+      float64[0] = value;
       tape[this.length++] = WIDE;
-      tape[this.length++] = wideHalves[0];
-      tape[this.length++] = wideHalves[1];
+      tape[this.length++] = halves[0];
+      tape[this.length++] = halves[1];
     }
   }
 
-  private grow(): void {
-    const grown = new Int32Array(this.tape.length * 2);
-    grown.set(this.tape);
-    this.tape = grown;
-    scratch = grown;
+  /** Room for `words` words written later with setWord / setFloat; returns where they start. */
+  reserve(words: number): number {
+    while (this.length + words + 3 > this.tape.length) {
+      this.grow();
+    }
+    const at = this.length;
+    this.length += words;
+    return at;
   }
 
-  string(value: string): void {
+  setWord(at: number, value: number): void {
+    this.tape[at] = value;
+  }
+
+  /** A time: always a float64's two halves, so it can be reserved. */
+  setFloat(at: number, value: number): void {
+    float64[0] = value;
+    this.tape[at] = halves[0];
+    this.tape[at + 1] = halves[1];
+  }
+
+  float(value: number): void {
+    this.setFloat(this.reserve(2), value);
+  }
+
+  /** The word at `at` (a reserved one read back, a tag just written). */
+  wordAt(at: number): number {
+    return this.tape[at];
+  }
+
+  /** The number of a string, adding it to the table when new. */
+  intern(value: string): number {
     if (typeof value !== 'string') {
       throw new TypeError('not a string');
     }
-    let at = this.index.get(value);
+    const index = (this.index ??= new Map<string, number>());
+    let at = index.get(value);
     if (at === undefined) {
       at = this.strings.length;
       this.strings.push(value);
-      this.index.set(value, at);
+      index.set(value, at);
     }
-    this.push(at);
+    return at;
+  }
+
+  /** The number of a string the utf8 cache holds in `slot` (see utf8Slot). */
+  internSlot(value: string, slot: number): number {
+    // The slot may hold another string since this writer took it: then the string at its number differs.
+    if (slotGenerations[slot] === this.generation && this.strings[slotNumbers[slot]] === value) {
+      return slotNumbers[slot];
+    }
+    const at = this.strings.length;
+    this.strings.push(value);
+    slotGenerations[slot] = this.generation;
+    slotNumbers[slot] = at;
+    return at;
+  }
+
+  /** The number of a string that is unlikely to repeat (a span id): added without looking. */
+  internFresh(value: string): number {
+    const at = this.strings.length;
+    this.strings.push(value);
+    return at;
+  }
+
+  string(value: string): void {
+    this.push(this.intern(value));
   }
 
   attributes(attributes: Attributes, depth: number): void {
@@ -145,8 +221,15 @@ class TapeWriter {
     }
   }
 
-  finish(): Int32Array {
-    return this.tape.slice(0, this.length);
+  finish(): SpanTransfer {
+    return { tape: this.tape.slice(0, this.length), strings: this.strings };
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(this.tape.length * 2);
+    grown.set(this.tape.subarray(0, this.length));
+    this.tape = grown;
+    scratch = grown;
   }
 }
 
@@ -194,8 +277,8 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
     w.string(span.traceState);
     w.string(span.name);
     w.number(span.kind);
-    w.number(span.startTimeUnixMs);
-    w.number(span.durationMs);
+    w.float(span.startTimeUnixMs);
+    w.float(span.durationMs);
     w.attributes(span.attributes, 0);
     w.push(span.events.length);
     for (const event of span.events) {
@@ -204,7 +287,7 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
         checkEvent = false;
       }
       w.string(event.name);
-      w.number(event.timeUnixMs);
+      w.float(event.timeUnixMs);
       w.attributes(event.attributes, 0);
     }
     w.push(span.links.length);
@@ -221,7 +304,7 @@ export function encodeSpans(spans: readonly Span[]): SpanTransfer {
     w.number(span.status.code);
     w.string(span.status.message);
   }
-  return { tape: w.finish(), strings: w.strings };
+  return w.finish();
 }
 
 /** Own fields of each model object (src/core/model/span.ts). */
@@ -273,9 +356,16 @@ export class TapeReader {
     if (word !== WIDE) {
       return word;
     }
-    wideHalves[0] = tape[this.at++];
-    wideHalves[1] = tape[this.at++];
-    return wideScratch[0];
+    halves[0] = tape[this.at++];
+    halves[1] = tape[this.at++];
+    return float64[0];
+  }
+
+  /** A time (TapeWriter.float). */
+  float(): number {
+    halves[0] = this.tape[this.at++];
+    halves[1] = this.tape[this.at++];
+    return float64[0];
   }
 
   string(): string {
@@ -316,14 +406,14 @@ export class TapeReader {
     const traceState = this.string();
     const name = this.string();
     const kind = this.number() as SpanKind;
-    const startTimeUnixMs = this.number();
-    const durationMs = this.number();
+    const startTimeUnixMs = this.float();
+    const durationMs = this.float();
     const attributes = this.attributes();
     const eventCount = this.next();
     const events: SpanEvent[] = eventCount === 0 ? NO_EVENTS : [];
     for (let i = 0; i < eventCount; i++) {
       const eventName = this.string();
-      const timeUnixMs = this.number();
+      const timeUnixMs = this.float();
       events.push({ name: eventName, timeUnixMs, attributes: this.attributes() });
     }
     const linkCount = this.next();
@@ -384,10 +474,50 @@ const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
 const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
 const BARE_STATUSES = [0, 1, 2].map((code) => Object.freeze({ code: code as StatusCode, message: '' }));
 
-/** Marks a number the tape holds as a float64 in the next two words (see SpanTransfer.tape). */
-const WIDE = -0x80000000;
+/** A tape read back: its spans, their resources and scopes, and per span where on the tape it is (PLACE_FIELDS). */
+export interface ReadTape {
+  spans: Span[];
+  resources: Resource[];
+  scopes: InstrumentationScope[];
+  /** Per span: where its own fields start on the tape, and the numbers of its resource and scope. */
+  places: Int32Array;
+}
 
-function fitsWord(value: number): boolean {
-  // 1 / -0 is -Infinity: -0 is the one 32-bit integer value that is not its own word.
-  return (value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0);
+export const PLACE_FIELDS = 3;
+
+/** Builds the spans of a tape: the same shapes, values and sharing as the decoders' output. */
+export function readSpans(transfer: SpanTransfer): ReadTape {
+  const r = new TapeReader(transfer.tape, transfer.strings);
+  const resources: Resource[] = [];
+  const scopes: InstrumentationScope[] = [];
+  const count = r.next();
+  const spans: Span[] = [];
+  const places = new Int32Array(count * PLACE_FIELDS);
+  for (let s = 0; s < count; s++) {
+    let ref = r.next();
+    if (ref === -1) {
+      const attributes = r.attributes();
+      ref = resources.length;
+      resources.push({ attributes, serviceName: r.string() });
+    }
+    const resource = resources[ref];
+    let scopeRef = r.next();
+    if (scopeRef === -1) {
+      const name = r.string();
+      scopeRef = scopes.length;
+      scopes.push({ name, version: r.string() });
+    }
+    const scope = scopes[scopeRef];
+    if (resource === undefined || scope === undefined) {
+      throw new Error('corrupt span tape');
+    }
+    places[s * PLACE_FIELDS] = r.at;
+    places[s * PLACE_FIELDS + 1] = ref;
+    places[s * PLACE_FIELDS + 2] = scopeRef;
+    spans.push(r.span(resource, scope));
+  }
+  if (r.at !== transfer.tape.length) {
+    throw new Error('corrupt span tape');
+  }
+  return { spans, resources, scopes, places };
 }
