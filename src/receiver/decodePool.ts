@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
-import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
+import type { DecodeJob, DecodeReply, PayloadEncoding, WorkerMessage } from './decodeProtocol';
 import { materializeBatch } from './tapePack';
 
 export type DecodeOutcome =
@@ -149,13 +149,21 @@ export class DecodePool {
       slot.current = undefined;
       this.consecutiveDeaths = 0;
       worker.unref();
-      pending.resolve(toOutcome(reply));
+      pending.resolve(toOutcome(reply, (tape) => this.returnTape(slot, tape)));
       this.pump();
     });
     // 'error' is followed by 'exit'; the exit handler does the accounting, this only keeps the error from throwing.
     worker.on('error', () => undefined);
     worker.on('exit', () => this.onWorkerExit(slot));
     return slot;
+  }
+
+  /** A kept tape's memory, back to its worker for the next tape (if that worker still runs; else it is freed). */
+  private returnTape(slot: Slot, tape: ArrayBuffer): void {
+    if (slot.alive && !this.closed) {
+      const message: WorkerMessage = { recycle: tape };
+      slot.worker.postMessage(message, [tape]);
+    }
   }
 
   private onWorkerExit(slot: Slot): void {
@@ -184,13 +192,13 @@ export class DecodePool {
   }
 }
 
-function toOutcome(reply: DecodeReply): DecodeOutcome {
+function toOutcome(reply: DecodeReply, recycle: (tape: ArrayBuffer) => void): DecodeOutcome {
   if (reply.ok) {
     let spans: Span[];
     let pack: SpanPack | undefined;
     try {
       if (reply.transfer) {
-        ({ spans, pack } = materializeBatch(reply.transfer));
+        ({ spans, pack } = materializeBatch(reply.transfer, recycle));
       } else {
         spans = reply.spans ?? [];
       }

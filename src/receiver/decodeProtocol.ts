@@ -14,11 +14,19 @@ export interface DecodeJob {
   maxBytes: number;
 }
 
+/** A finished tape's memory, handed back to the worker that wrote it once the main thread is done with the tape. */
+export interface TapeReturn {
+  recycle: ArrayBuffer;
+}
+
+/** What the pool sends a worker. */
+export type WorkerMessage = DecodeJob | TapeReturn;
+
 /** `decode` → 400, `too-large` → 413. */
 export type DecodeFailureKind = 'decode' | 'too-large';
 
 /**
- * Decoded spans travel as a `transfer` tape (see transferFormat.ts) or, when the tape cannot carry them exactly,
+ * Decoded spans travel as a `transfer` tape (see src/core/otlp/spanTape.ts) or, when the tape cannot carry them exactly,
  * as `spans` by structured clone.
  */
 export type DecodeReply =

@@ -1,14 +1,19 @@
 /** Worker thread entry: decodes request bodies off the main thread (bundled as dist/decodeWorker.js). */
 import { parentPort } from 'node:worker_threads';
+import { recycleTape } from '../core/otlp/spanTape';
 import { decodePayload } from './decodePayload';
-import type { DecodeJob } from './decodeProtocol';
+import type { WorkerMessage } from './decodeProtocol';
 
 if (!parentPort) {
   throw new Error('decodeWorker must run in a worker thread');
 }
 const port = parentPort;
-port.on('message', (job: DecodeJob) => {
-  const reply = decodePayload(job);
+port.on('message', (message: WorkerMessage) => {
+  if ('recycle' in message) {
+    recycleTape(message.recycle);
+    return;
+  }
+  const reply = decodePayload(message);
   // The span tape's memory is handed over, not copied; the rest (a clone fallback included) is small or rare.
   port.postMessage(reply, reply.ok && reply.transfer ? [reply.transfer.tape.buffer as ArrayBuffer] : []);
 });

@@ -17,9 +17,9 @@ export interface MaterializedBatch {
  * The spans of a tape (the same shapes, values and sharing as the decoders' output), and a pack that rebuilds any one
  * of them again (same Resource and InstrumentationScope objects, equal everything else).
  */
-export function materializeBatch(transfer: SpanTransfer): MaterializedBatch {
+export function materializeBatch(transfer: SpanTransfer, recycle?: (tape: ArrayBuffer) => void): MaterializedBatch {
   const { spans, resources, scopes, places } = readSpans(transfer);
-  return { spans, pack: new TapePack(transfer, resources, scopes, places) };
+  return { spans, pack: new TapePack(transfer, resources, scopes, places, recycle) };
 }
 
 /** Kept, a pack's places add the index of the span's id string, so ids are read without the tape. */
@@ -54,6 +54,8 @@ class TapePack implements SpanPack {
     private readonly resources: readonly Resource[],
     private readonly scopes: readonly InstrumentationScope[],
     places: Int32Array,
+    /** Takes the tape's memory once the pack no longer reads it (back to the worker that wrote it). */
+    private readonly recycle?: (tape: ArrayBuffer) => void,
   ) {
     this.transfer = transfer;
     this.stringCount = transfer.strings.length;
@@ -126,6 +128,7 @@ class TapePack implements SpanPack {
     this.placeFields = KEPT_PLACE_FIELDS;
     this.offsetsStart = offsetsStart;
     this.transfer = undefined;
+    this.recycle?.(tape.buffer as ArrayBuffer);
   }
 
   release(count = 1): void {

@@ -12,7 +12,7 @@ import { OtlpDecodeError } from './errors';
 import { allZero, bytesToHex } from './hex';
 import { ProtobufReader } from './protobufReader';
 import { readSpans, TapeWriter, ValueTag, type SpanTransfer } from './spanTape';
-import { cachedUtf8, MAX_CACHED_UTF8_BYTES, utf8Slot } from './utf8';
+import { MAX_CACHED_UTF8_BYTES, utf8Slot } from './utf8';
 
 /*
  * Schema-specific decoder for opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, straight onto a span
@@ -91,11 +91,16 @@ export interface TranscodedTraceRequest {
 }
 
 export function decodeTraceRequestProtobuf(bytes: Uint8Array): DecodedTraceRequest {
-  const { transfer, rejectedSpans, rejectionMessage } = transcodeTraceRequestProtobuf(bytes);
+  const { transfer, rejectedSpans, rejectionMessage } = transcode(bytes, false);
   return { spans: readSpans(transfer).spans, rejectedSpans, rejectionMessage };
 }
 
 export function transcodeTraceRequestProtobuf(bytes: Uint8Array): TranscodedTraceRequest {
+  return transcode(bytes, true);
+}
+
+/** `copy`: the tape copied out for the caller to keep; else lent until the next decode. */
+function transcode(bytes: Uint8Array, copy: boolean): TranscodedTraceRequest {
   // A Buffer (or other subclass) is viewed as a plain Uint8Array, so every byte load in the decoder sees one type.
   const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const t = new Transcoder(new ProtobufReader(plain));
@@ -118,7 +123,7 @@ export function transcodeTraceRequestProtobuf(bytes: Uint8Array): TranscodedTrac
     // A bug of ours must still surface as "undecodable", never as a crash of the receiver.
     throw new OtlpDecodeError(`undecodable protobuf: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return t.finish();
+  return t.finish(copy);
 }
 
 /** One request's decoding: the reader, the tape, and what spans of one block share. */
@@ -130,19 +135,21 @@ class Transcoder {
   resources = 0;
   scopes = 0;
   readonly empty: number;
-  /** The trace id and parent id last written (where their bytes are, and their string numbers): neighbours repeat them. */
-  lastTraceIdAt = -1;
-  lastTraceId = 0;
-  lastParentAt = -1;
-  lastParent = 0;
   /** The status of the span being read (Status messages merge, as their fields repeat). */
   statusCode = 0;
   messageStart = 0;
   messageEnd = 0;
 
+  private readonly generation: number;
+
   constructor(readonly reader: ProtobufReader) {
     this.spanCountAt = this.w.reserve(1);
     this.empty = this.w.intern('');
+    if (lastGeneration === 0x7fffffff) {
+      idGenerations.fill(0);
+      lastGeneration = 0;
+    }
+    this.generation = ++lastGeneration;
   }
 
   /** The string number of the UTF-8 bytes [start, end). */
@@ -155,8 +162,7 @@ class Transcoder {
     if (length > MAX_CACHED_UTF8_BYTES) {
       return this.w.intern(utf8.decode(reader.buf.subarray(start, end)));
     }
-    const slot = utf8Slot(reader.buf, reader.view, start, end);
-    return this.w.internSlot(cachedUtf8(slot), slot);
+    return this.w.internSlot(utf8Slot(reader.buf, reader.view, start, end));
   }
 
   /** The next field's string (its tag just read). */
@@ -169,11 +175,12 @@ class Transcoder {
   }
 
   traceId(start: number): number {
-    if (this.lastTraceIdAt < 0 || !sameBytes(this.reader.buf, start, this.lastTraceIdAt, 16)) {
-      this.lastTraceIdAt = start;
-      this.lastTraceId = this.w.intern(bytesToHex(this.reader.buf, start, start + 16));
-    }
-    return this.lastTraceId;
+    return this.id(start, 16, true);
+  }
+
+  /** A span id: always a new string (ids are unique), remembered so that a child's parent id finds it. */
+  spanId(start: number): number {
+    return this.id(start, 8, false);
   }
 
   parentId(start: number, end: number): number {
@@ -181,20 +188,44 @@ class Transcoder {
     if (end - start !== 8 || allZero(this.reader.buf, start, end)) {
       return this.empty;
     }
-    if (this.lastParentAt < 0 || !sameBytes(this.reader.buf, start, this.lastParentAt, 8)) {
-      this.lastParentAt = start;
-      this.lastParent = this.w.intern(bytesToHex(this.reader.buf, start, end));
-    }
-    return this.lastParent;
+    return this.id(start, 8, true);
   }
 
-  finish(): TranscodedTraceRequest {
+  /**
+   * The string number of an id of 16 or 8 bytes: found by its bytes among the ids this request wrote before, else
+   * written. Ids are random, so their last bytes index the cache; a colliding id takes the slot over.
+   */
+  private id(start: number, length: 16 | 8, lookUp: boolean): number {
+    const buf = this.reader.buf;
+    const end = start + length;
+    const slot = (length === 16 ? 0 : ID_SLOTS / 2) + ((buf[end - 1] | (buf[end - 2] << 8)) & (ID_SLOTS / 2 - 1));
+    if (lookUp && idGenerations[slot] === this.generation && sameBytes(buf, start, idPositions[slot], length)) {
+      return idNumbers[slot];
+    }
+    const number = this.w.internFresh(bytesToHex(buf, start, end));
+    idGenerations[slot] = this.generation;
+    idPositions[slot] = start;
+    idNumbers[slot] = number;
+    return number;
+  }
+
+  finish(copy: boolean): TranscodedTraceRequest {
     this.w.setWord(this.spanCountAt, this.spans);
-    return { transfer: this.w.finish(), rejectedSpans: this.rejections.count, rejectionMessage: this.rejections.message() };
+    return { transfer: copy ? this.w.finish() : this.w.borrow(), rejectedSpans: this.rejections.count, rejectionMessage: this.rejections.message() };
   }
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/*
+ * Ids written by the request being decoded, by slot: which request (generation), where the id's bytes are in it, and
+ * its string number. Trace ids take the first half, span and parent ids the second.
+ */
+const ID_SLOTS = 2048;
+const idGenerations = new Int32Array(ID_SLOTS);
+const idPositions = new Int32Array(ID_SLOTS);
+const idNumbers = new Int32Array(ID_SLOTS);
+let lastGeneration = 0;
 
 function sameBytes(buf: Uint8Array, a: number, b: number, length: number): boolean {
   for (let i = 0; i < length; i++) {
@@ -303,10 +334,14 @@ function writeResource(t: Transcoder, block: Block): void {
 
 function decodeScopeSpans(t: Transcoder, end: number, block: Block): void {
   const { reader, w } = t;
-  const start = reader.pos;
-  // The scope may follow the spans on the wire too; its Scope messages merge (the last name and version win).
+  // The scope's Scope messages merge (the last name and version win) and may follow spans on the wire: once the
+  // scope is on the tape, a later one patches its name and version there.
   let name = t.empty;
   let version = t.empty;
+  /** Where the scope's name is on the tape, once a span of it is kept; -1 before. */
+  let namesAt = -1;
+  let scope = -1;
+  const mark = w.length;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -330,52 +365,52 @@ function decodeScopeSpans(t: Transcoder, end: number, block: Block): void {
           }
         }
         reader.expectEnd(scopeEnd);
+        if (namesAt !== -1) {
+          w.setWord(namesAt, name);
+          w.setWord(namesAt + 1, version);
+        }
         break;
       }
-      case ScopeSpansTag.Span:
+      case ScopeSpansTag.Span: {
+        const spanEnd = reader.messageEnd();
+        const spanStart = w.length;
+        let prefixNamesAt = -1;
+        if (scope === -1) {
+          // In front of the first span kept: the resource (in full, or its number) and the scope.
+          if (block.number === -1) {
+            writeResource(t, block);
+          } else {
+            w.push(block.number);
+          }
+          w.push(-1);
+          prefixNamesAt = w.length;
+          w.push(name);
+          w.push(version);
+        } else {
+          w.push(block.number);
+          w.push(scope);
+        }
+        const kept = decodeSpan(t, spanEnd);
+        reader.expectEnd(spanEnd);
+        if (!kept) {
+          w.length = spanStart;
+        } else {
+          t.spans++;
+          if (scope === -1) {
+            if (block.number === -1) {
+              block.number = t.resources++;
+            }
+            scope = t.scopes++;
+            namesAt = prefixNamesAt;
+          }
+        }
+        break;
+      }
       case ScopeSpansTag.SchemaUrl:
         reader.skip(tag);
         break;
       default:
         other(reader, tag, 3, 'ScopeSpans');
-    }
-  }
-  // In front of the first span kept: the resource (in full, or its number) and the scope. Dropped if none is kept.
-  const mark = w.length;
-  if (block.number === -1) {
-    writeResource(t, block);
-  } else {
-    w.push(block.number);
-  }
-  w.push(-1);
-  w.push(name);
-  w.push(version);
-  let scope = -1;
-  reader.pos = start;
-  while (reader.pos < end) {
-    const tag = reader.tag();
-    if (tag !== ScopeSpansTag.Span) {
-      reader.skip(tag);
-      continue;
-    }
-    const spanEnd = reader.messageEnd();
-    const spanStart = w.length;
-    if (scope !== -1) {
-      w.push(block.number);
-      w.push(scope);
-    }
-    const kept = decodeSpan(t, spanEnd);
-    reader.expectEnd(spanEnd);
-    if (!kept) {
-      w.length = spanStart;
-    } else {
-      t.spans++;
-      if (scope === -1) {
-        if (block.number === -1) {
-          block.number = t.resources++;
-        }
-        scope = t.scopes++;
-      }
     }
   }
   if (scope === -1) {
@@ -498,7 +533,7 @@ function decodeSpan(t: Transcoder, end: number): boolean {
   w.push(toStatusCode(t.statusCode));
   w.push(t.string(t.messageStart, t.messageEnd));
   w.setWord(header, t.traceId(traceIdStart));
-  w.setWord(header + 1, w.internFresh(bytesToHex(buf, spanIdStart, spanIdEnd)));
+  w.setWord(header + 1, t.spanId(spanIdStart));
   w.setWord(header + 2, t.parentId(parentStart, parentEnd));
   w.setWord(header + 3, t.string(traceStateStart, traceStateEnd));
   w.setWord(header + 4, t.string(nameStart, nameEnd));

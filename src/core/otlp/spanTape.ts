@@ -18,11 +18,12 @@
  * keeps of them, is src/receiver/tapePack.ts.
  */
 import type { Attributes, AttributeValue, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span';
-import { UTF8_CACHE_SLOTS } from './utf8';
+import { cachedUtf8, UTF8_CACHE_SLOTS } from './utf8';
 
 export interface SpanTransfer {
   /**
-   * Transferred to the receiving thread (zero-copy). In 32-bit words: a field that is a 32-bit integer (string
+   * Transferred to the receiving thread (zero-copy), possibly a view of the start of a larger buffer (a recycled
+   * one; see recycleTape). In 32-bit words: a field that is a 32-bit integer (string
    * numbers, counts, kinds, most attribute numbers) as itself; an attribute number that is not (fractions, -0, NaN,
    * big numbers, the marker's own value) as the WIDE marker and then the float64's two halves; times always as two
    * halves. A store keeps the tape as it is (a copy of the words), so the format is also the kept one.
@@ -53,6 +54,34 @@ const halves = new Int32Array(float64.buffer);
 
 /** Reused between batches (a thread writes one tape at a time): only the finished part is copied out. */
 let scratch = new Int32Array(1 << 17);
+
+/*
+ * Memory of finished tapes given back (recycleTape) once the receiving thread has kept or dropped them: a tape is
+ * copied out into one of these rather than into a new buffer, because fresh memory costs a page fault per 4 KiB here
+ * and a thread writes a 100 KB tape per batch.
+ */
+const spareTapes: ArrayBuffer[] = [];
+const MAX_SPARE_TAPES = 8;
+/** New buffers get this much room beyond the tape, so that the next, slightly larger tape fits. */
+const TAPE_HEADROOM = 1.25;
+
+/** Gives the memory of a finished tape back to the thread that wrote it, for the next tape to be copied into. */
+export function recycleTape(buffer: ArrayBuffer): void {
+  if (spareTapes.length < MAX_SPARE_TAPES && buffer.byteLength > 0) {
+    spareTapes.push(buffer);
+  }
+}
+
+function tapeOfLength(words: number): Int32Array {
+  const bytes = words * Int32Array.BYTES_PER_ELEMENT;
+  for (let i = spareTapes.length - 1; i >= 0; i--) {
+    if (spareTapes[i].byteLength >= bytes) {
+      const [buffer] = spareTapes.splice(i, 1);
+      return new Int32Array(buffer, 0, words);
+    }
+  }
+  return new Int32Array(new ArrayBuffer(Math.ceil(words * TAPE_HEADROOM) * Int32Array.BYTES_PER_ELEMENT), 0, words);
+}
 
 /*
  * Interning by utf8 cache slot: the protobuf decoder hands over each short string with the slot of the utf8 cache
@@ -148,8 +177,9 @@ export class TapeWriter {
     return at;
   }
 
-  /** The number of a string the utf8 cache holds in `slot` (see utf8Slot). */
-  internSlot(value: string, slot: number): number {
+  /** The number of the string the utf8 cache holds in `slot` (see utf8Slot). */
+  internSlot(slot: number): number {
+    const value = cachedUtf8(slot);
     // The slot may hold another string since this writer took it: then the string at its number differs.
     if (slotGenerations[slot] === this.generation && this.strings[slotNumbers[slot]] === value) {
       return slotNumbers[slot];
@@ -221,8 +251,16 @@ export class TapeWriter {
     }
   }
 
+  /** The tape and its strings, the tape copied out of the scratch space (to be transferred or kept). */
   finish(): SpanTransfer {
-    return { tape: this.tape.slice(0, this.length), strings: this.strings };
+    const tape = tapeOfLength(this.length);
+    tape.set(this.tape.subarray(0, this.length));
+    return { tape, strings: this.strings };
+  }
+
+  /** The tape in place: valid only until the next writer starts (a fresh copy of 100 KB per batch costs a lot here). */
+  borrow(): SpanTransfer {
+    return { tape: this.tape.subarray(0, this.length), strings: this.strings };
   }
 
   private grow(): void {

@@ -7,7 +7,7 @@ import { DecodePool } from '../../../src/receiver';
 import { decodePayload } from '../../../src/receiver/decodePayload';
 import { TapeArena } from '../../../src/core/model/tapeArena';
 import { materializeBatch } from '../../../src/receiver/tapePack';
-import { encodeSpans } from '../../../src/core/otlp/spanTape';
+import { encodeSpans, recycleTape } from '../../../src/core/otlp/spanTape';
 import { generateSdkSpans } from '../otlp/sdkSpans';
 
 /** Through the tape and back, with the tape copied as postMessage would (strings and floats survive a clone). */
@@ -107,6 +107,40 @@ describe('span transfer tape', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('through the pool, batches stay exact while kept tapes go back to the workers and are written into again', async () => {
+    const pool = new DecodePool({ workerScript: path.resolve(__dirname, '../../../src/receiver/decodeWorker.js'), workers: 1 });
+    const arena = new TapeArena();
+    try {
+      for (let round = 0; round < 6; round++) {
+        // Sizes up and down, so a returned buffer is sometimes too small for the next tape.
+        const bytes = ProtobufTraceSerializer.serializeRequest(generateSdkSpans(round, [40, 300, 10, 200, 300, 5][round]))!;
+        const expected = decodeTraceRequestProtobuf(bytes).spans;
+        const outcome = await pool.decode(bytes.slice(), 'protobuf', false, 1 << 24);
+        assert.ok(outcome.ok && outcome.pack);
+        assert.deepStrictEqual(outcome.spans, expected);
+        outcome.pack.hold();
+        outcome.pack.keepIn(arena);
+        assert.deepStrictEqual(outcome.pack.spanAt(expected.length - 1), expected[expected.length - 1]);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('copies a finished tape into memory given back for it when it fits, and into a new buffer when not', () => {
+    const resource = { attributes: {}, serviceName: 'svc' };
+    const small = encodeSpans([span(resource, { n: 1 })]);
+    recycleTape(small.tape.buffer as ArrayBuffer);
+    const next = encodeSpans([span(resource, { m: 2 })]);
+    assert.equal(next.tape.buffer, small.tape.buffer, 'the given-back buffer is written into');
+    assert.deepStrictEqual(roundTrip([span(resource, { m: 2 })]), [span(resource, { m: 2 })]);
+    recycleTape(next.tape.buffer as ArrayBuffer);
+    const many = Array.from({ length: 200 }, (_, i) => span(resource, { i }, { spanId: i.toString(16).padStart(16, '0') }));
+    const large = encodeSpans(many);
+    assert.notEqual(large.tape.buffer, next.tape.buffer, 'too small: a new buffer');
+    assert.deepStrictEqual(materializeBatch(structuredClone(large)).spans, many);
   });
 });
 
@@ -222,6 +256,23 @@ describe('span pack', () => {
       assert.equal(rebuilt.attributes.n, i === 0 ? p + 1 : p + 1.5);
     }
     assert.deepEqual(packs.map((p) => p.spanIdAt(0)), ['0000000000000001', '0000000000000002', '0000000000000003']);
+  });
+
+  it('hands its tape back once kept, and reads only its own copy afterwards', () => {
+    const spans = [span({ attributes: {}, serviceName: 'a' }, { n: 1 }), span({ attributes: {}, serviceName: 'a' }, { n: 2 }, { spanId: '00000000000000bb' })];
+    const given: ArrayBuffer[] = [];
+    const { pack } = materializeBatch(structuredClone(encodeSpans(spans)), (tape) => {
+      given.push(tape);
+      // As postMessage with a transfer list does: the main thread's view of the tape is detached.
+      structuredClone(tape, { transfer: [tape] });
+    });
+    pack.hold();
+    pack.hold();
+    assert.equal(given.length, 0, 'not before it is kept');
+    pack.keepIn(new TapeArena());
+    assert.equal(given.length, 1);
+    assert.equal(given[0].byteLength, 0, 'detached');
+    assert.deepStrictEqual(all(2, (i) => pack.spanAt(i)), spans);
   });
 
   it('is not copied when none of its spans is held', () => {
