@@ -29,7 +29,7 @@ export interface SpanTransfer {
    * halves. A store keeps the tape as it is (a copy of the words), so the format is also the kept one.
    */
   tape: Int32Array;
-  /** Distinct strings, referenced from the tape by index. */
+  /** The strings, referenced from the tape by index; a repeated one is mostly written once (span ids never repeat). */
   strings: string[];
 }
 
@@ -56,7 +56,7 @@ const halves = new Int32Array(float64.buffer);
 let scratch = new Int32Array(1 << 17);
 
 /*
- * Memory of finished tapes given back (recycleTape) once the receiving thread has kept or dropped them: a tape is
+ * Memory of finished tapes given back (recycleTape) once the receiving thread has kept them: a tape is
  * copied out into one of these rather than into a new buffer, because fresh memory costs a page fault per 4 KiB here
  * and a thread writes a 100 KB tape per batch.
  */
