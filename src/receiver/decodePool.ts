@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
-import type { DecodeJob, DecodeReply, PayloadEncoding, WorkerMessage } from './decodeProtocol';
+import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
 import { materializeBatch } from './tapePack';
 
 export type DecodeOutcome =
@@ -37,7 +37,12 @@ interface Slot {
   worker: Worker;
   current?: PendingJob;
   alive: boolean;
+  /** Kept tapes' memory waiting to go back to this worker with its next job. */
+  returnedTapes: ArrayBuffer[];
 }
+
+/** A worker keeps this many spare tapes at most (spanTape.ts); more would only be freed there. */
+const MAX_RETURNED_TAPES = 8;
 
 const MiB = 1024 * 1024;
 
@@ -133,13 +138,19 @@ export class DecodePool {
       this.queuedBytes -= pending.job.body.byteLength;
       slot.current = pending;
       slot.worker.ref();
-      slot.worker.postMessage(pending.job, [pending.job.body]);
+      const transfers = [pending.job.body];
+      if (slot.returnedTapes.length > 0) {
+        pending.job.recycle = slot.returnedTapes;
+        transfers.push(...slot.returnedTapes);
+        slot.returnedTapes = [];
+      }
+      slot.worker.postMessage(pending.job, transfers);
     }
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    const slot: Slot = { worker, alive: true };
+    const slot: Slot = { worker, alive: true, returnedTapes: [] };
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {
       const pending = slot.current;
@@ -158,11 +169,10 @@ export class DecodePool {
     return slot;
   }
 
-  /** A kept tape's memory, back to its worker for the next tape (if that worker still runs; else it is freed). */
+  /** A kept tape's memory, back to its worker with its next job (if that worker still runs; else it is freed). */
   private returnTape(slot: Slot, tape: ArrayBuffer): void {
-    if (slot.alive && !this.closed) {
-      const message: WorkerMessage = { recycle: tape };
-      slot.worker.postMessage(message, [tape]);
+    if (slot.alive && !this.closed && slot.returnedTapes.length < MAX_RETURNED_TAPES) {
+      slot.returnedTapes.push(tape);
     }
   }
 
@@ -170,6 +180,7 @@ export class DecodePool {
     const lost = slot.current;
     slot.current = undefined;
     slot.alive = false;
+    slot.returnedTapes = [];
     lost?.resolve({ ok: false, status: 503, message: 'decode worker stopped unexpectedly, retry later' });
     if (this.closed) {
       return;

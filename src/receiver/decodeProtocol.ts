@@ -12,15 +12,12 @@ export interface DecodeJob {
   gzip: boolean;
   /** Decompressed size limit: gunzip stops (and the job fails as too large) past it. */
   maxBytes: number;
+  /**
+   * Memory of finished tapes this worker wrote, handed back (transferred) once the main thread kept them: they ride
+   * with the next job rather than costing a message (and a wake-up of the worker) each.
+   */
+  recycle?: ArrayBuffer[];
 }
-
-/** A finished tape's memory, handed back to the worker that wrote it once the main thread is done with the tape. */
-export interface TapeReturn {
-  recycle: ArrayBuffer;
-}
-
-/** What the pool sends a worker. */
-export type WorkerMessage = DecodeJob | TapeReturn;
 
 /** `decode` → 400, `too-large` → 413. */
 export type DecodeFailureKind = 'decode' | 'too-large';

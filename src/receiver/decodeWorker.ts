@@ -2,18 +2,17 @@
 import { parentPort } from 'node:worker_threads';
 import { recycleTape } from '../core/otlp/spanTape';
 import { decodePayload } from './decodePayload';
-import type { WorkerMessage } from './decodeProtocol';
+import type { DecodeJob } from './decodeProtocol';
 
 if (!parentPort) {
   throw new Error('decodeWorker must run in a worker thread');
 }
 const port = parentPort;
-port.on('message', (message: WorkerMessage) => {
-  if ('recycle' in message) {
-    recycleTape(message.recycle);
-    return;
+port.on('message', (job: DecodeJob) => {
+  for (const tape of job.recycle ?? []) {
+    recycleTape(tape);
   }
-  const reply = decodePayload(message);
+  const reply = decodePayload(job);
   // The span tape's memory is handed over, not copied; the rest (a clone fallback included) is small or rare.
   port.postMessage(reply, reply.ok && reply.transfer ? [reply.transfer.tape.buffer as ArrayBuffer] : []);
 });
