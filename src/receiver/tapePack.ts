@@ -6,6 +6,7 @@ import type { InstrumentationScope, Resource, Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
 import type { ArenaRegion, TapeArena } from '../core/model/tapeArena';
 import { PLACE_FIELDS, readSpans, TapeReader, type SpanTransfer } from '../core/otlp/spanTape';
+import { layOutKeptText, readKeptText, writeKeptText } from './keptText';
 
 /** A batch as received: its spans, and the same spans packed (the tape itself), for a store to hold instead. */
 export interface MaterializedBatch {
@@ -27,8 +28,9 @@ const KEPT_PLACE_FIELDS = 4;
 
 /**
  * A received batch, packed (see SpanPack). Until a store keeps it, it reads the transfer as it came. Kept, one arena
- * region holds its tape, its places and where each string starts, and one string holds its strings; rebuilding a
- * span reads the tape where it is kept, and splits the strings once per pack read (the last one read is cached).
+ * region holds its tape, its places, where each string starts and the strings' characters (keptText.ts): nothing of it
+ * stays on the JavaScript heap. Rebuilding a span reads the tape where it is kept, and decodes the strings once per
+ * pack read (the last one read is cached).
  */
 class TapePack implements SpanPack {
   readonly size: number;
@@ -38,10 +40,14 @@ class TapePack implements SpanPack {
   private placesStart = 0;
   private placeFields = PLACE_FIELDS;
   private stringCount: number;
-  /** Once kept: every string end to end; string k is joined[offset k .. offset k+1), the offsets in the region. */
-  private joined = '';
+  /**
+   * Once kept: every string end to end at textStart in the region; string k is characters [offset k, offset k+1),
+   * the offsets at offsetsStart.
+   */
   private region: ArenaRegion | undefined;
   private offsetsStart = 0;
+  private textStart = 0;
+  private textAscii = true;
   private arena: TapeArena | undefined;
   private held = 0;
   private released = false;
@@ -101,7 +107,10 @@ class TapePack implements SpanPack {
     }
     const { tape, strings } = transfer;
     const placesLength = this.size * KEPT_PLACE_FIELDS;
-    const region = arena.allocate(tape.length + placesLength + strings.length + 1);
+    const text = strings.join('');
+    const textLayout = layOutKeptText(text);
+    const textStart = tape.length + placesLength + strings.length + 1;
+    const region = arena.allocate(textStart + textLayout.words);
     region.data.set(tape, region.start);
     const data = region.data;
     const placesStart = region.start + tape.length;
@@ -120,7 +129,9 @@ class TapePack implements SpanPack {
       offset += strings[k].length;
     }
     data[offsetsStart + strings.length] = offset;
-    this.joined = strings.join('');
+    writeKeptText(text, textLayout, data, region.start + textStart);
+    this.textStart = region.start + textStart;
+    this.textAscii = textLayout.ascii;
     this.arena = arena;
     this.region = region;
     this.places = data;
@@ -144,7 +155,6 @@ class TapePack implements SpanPack {
       this.arena.free(this.region);
     }
     this.region = undefined;
-    this.joined = '';
     this.transfer = undefined;
     if (TapePack.split?.pack === this) {
       TapePack.split = undefined;
@@ -162,15 +172,18 @@ class TapePack implements SpanPack {
   }
 
   private stringAt(k: number): string {
-    const offsets = (this.region as ArenaRegion).data;
-    return this.joined.slice(offsets[this.offsetsStart + k], offsets[this.offsetsStart + k + 1]);
+    const data = (this.region as ArenaRegion).data;
+    return readKeptText(data, this.textStart, this.textAscii, data[this.offsetsStart + k], data[this.offsetsStart + k + 1]);
   }
 
   private splitStrings(): string[] {
     if (TapePack.split?.pack !== this) {
+      const data = (this.region as ArenaRegion).data;
+      const offsets = this.offsetsStart;
+      const text = readKeptText(data, this.textStart, this.textAscii, 0, data[offsets + this.stringCount]);
       const strings = new Array<string>(this.stringCount);
       for (let k = 0; k < strings.length; k++) {
-        strings[k] = this.stringAt(k);
+        strings[k] = text.slice(data[offsets + k], data[offsets + k + 1]);
       }
       TapePack.split = { pack: this, strings };
     }

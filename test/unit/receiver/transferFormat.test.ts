@@ -172,10 +172,10 @@ describe('span pack', () => {
     assert.equal(rebuilt[0].scope, spans[0].scope);
   });
 
-  it('keeps strings exact once joined: non-ASCII, surrogate pairs, empty, and neighbours that could run together', () => {
+  it('keeps strings exact once kept: non-ASCII, surrogate pairs, lone surrogates, empty, and neighbours that could run together', () => {
     const resource = { attributes: { 'service.name': 'ŝvc' }, serviceName: 'ŝvc' };
     const spans = [
-      span(resource, { a: '', b: 'x', c: '🚀 üñï', d: ['', 'y', ''] }, { name: '', traceState: 'k=v', spanId: '0000000000000001' }),
+      span(resource, { a: '', b: 'x', c: '🚀 üñï', d: ['', 'y', ''], lone: '\ud800x\udc00' }, { name: '', traceState: 'k=v', spanId: '0000000000000001' }),
       span(resource, { a: 'xy', e: { nested: 'ж' } }, { name: 'x', spanId: '0000000000000002', status: { code: 2, message: 'boom ✗' } }),
     ];
     const { pack } = delivered(spans);
@@ -183,6 +183,24 @@ describe('span pack', () => {
     pack.hold();
     pack.keepIn(new TapeArena());
     assert.deepStrictEqual(all(2, (i) => pack.spanAt(i)), spans);
+    assert.deepEqual(all(2, (i) => pack.spanIdAt(i)), ['0000000000000001', '0000000000000002']);
+  });
+
+  it('keeps ASCII strings a byte a character whatever their total length, and reads each back alone', () => {
+    for (let extra = 0; extra < 5; extra++) {
+      const resource = { attributes: {}, serviceName: 's'.repeat(extra + 1) };
+      const spans = [span(resource, { k: 'v'.repeat(extra) }, { name: 'n', spanId: '00000000000000a1' }), span(resource, {}, { name: 'm', spanId: '00000000000000a2' })];
+      const transfer = encodeSpans(spans);
+      const arena = new TapeArena();
+      const { pack } = materializeBatch(structuredClone(transfer));
+      pack.hold();
+      pack.hold();
+      pack.keepIn(arena);
+      const characters = transfer.strings.join('').length;
+      assert.equal(arena.allocate(1).start, transfer.tape.length + 8 + transfer.strings.length + 1 + Math.ceil(characters / 4));
+      assert.deepEqual(all(2, (i) => pack.spanIdAt(i)), ['00000000000000a1', '00000000000000a2']);
+      assert.deepStrictEqual(all(2, (i) => pack.spanAt(i)), spans);
+    }
   });
 
   it('frees its region when the last held span is released, and then refuses to be read', () => {
@@ -236,8 +254,9 @@ describe('span pack', () => {
     pack.hold();
     pack.keepIn(arena);
     // The region (the first of a fresh arena, so the next one starts where it ends): the tape as it came, 4 place
-    // fields per span, and one string offset more than there are strings.
-    assert.equal(arena.allocate(1).start, transfer.tape.length + 4 + transfer.strings.length + 1);
+    // fields per span, one string offset more than there are strings, and the strings' characters (ASCII: 4 a word).
+    const characters = transfer.strings.join('').length;
+    assert.equal(arena.allocate(1).start, transfer.tape.length + 4 + transfer.strings.length + 1 + Math.ceil(characters / 4));
     assert.deepStrictEqual(pack.spanAt(0), spans[0]);
   });
 
