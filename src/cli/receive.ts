@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
 import { SpanStore } from '../core/model/spanStore';
+import { TapeArena } from '../core/model/tapeArena';
 import { GoBlameRefiner, PropagationDetector, type PropagationCounters } from '../core/propagation';
 import { SourceMapper, WorkspaceIndex } from '../core/source';
 import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from '../receiver/grpcReceiver';
@@ -59,7 +60,13 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
   }
   const index = new WorkspaceIndex({ roots: [workspace], grammarDir: bundledGrammarDir() });
   const mapper = new SourceMapper(index);
-  const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper });
+  // One decode pool for both transports. Headless, nothing else needs the cores: a single worker decoding one body at
+  // a time is what limits ingest, so there is one per core (the extension keeps one, to leave the editor its cores).
+  // It also forwards accepted bodies to other Span Lens processes on the same port, when this one owns it.
+  const pool = new ForwardingDecodePool({ workers: options.decodeWorkers ?? defaultDecodeWorkers() });
+  // The workers also write the pages of the store's fresh memory while it fills (TapeArena's ChunkPreparer).
+  const arena = new TapeArena(undefined, (memory) => pool.prepareChunk(memory));
+  const store = new SpanStore({ maxSpans: options.maxSpans, locator: mapper, arena });
   // Broken links are found in the same spans the store gets, and blamed on lines the same way.
   // The refiner narrows a span's line to the Go statement at fault (the `go` statement, the uninstrumented call).
   const detector = new PropagationDetector({ locator: mapper, refiner: new GoBlameRefiner(index) });
@@ -67,10 +74,6 @@ export async function runReceive(options: ReceiveOptions, io: ReceiveIo): Promis
     store.add(spans, pack);
     detector.add(spans);
   };
-  // One decode pool for both transports. Headless, nothing else needs the cores: a single worker decoding one body at
-  // a time is what limits ingest, so there is one per core (the extension keeps one, to leave the editor its cores).
-  // It also forwards accepted bodies to other Span Lens processes on the same port, when this one owns it.
-  const pool = new ForwardingDecodePool({ workers: options.decodeWorkers ?? defaultDecodeWorkers() });
   const security = { corsAllowedOrigins: options.corsAllowedOrigins ?? [], apiKey: options.apiKey ?? '' };
   const receiver = new OtlpHttpReceiver({ host: options.host, port: options.httpPort, pool, ...security });
   const grpcPort = options.grpcPort ?? DEFAULT_GRPC_PORT;

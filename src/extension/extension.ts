@@ -1,6 +1,7 @@
 /** Activation wiring only: builds the parts, connects them, and hands everything disposable to VS Code. */
 import * as vscode from 'vscode';
 import { SpanStore } from '../core/model';
+import { TapeArena } from '../core/model/tapeArena';
 import { StaticChecks } from './analysis/staticChecks';
 import { StaticCodeActions } from './analysis/staticCodeActions';
 import { registerCommands } from './commands';
@@ -53,7 +54,9 @@ export function activate(context: vscode.ExtensionContext): SpanLensApi {
   const settings = new Settings();
   // `__dirname` is dist/ in the bundle: the tree-sitter grammars were copied to dist/grammars/.
   const indexer = new WorkspaceIndexer(settings, logger, __dirname);
-  const store = new SpanStore({ maxSpans: settings.current.store.maxSpans, locator: indexer.locator });
+  // The receiver's decode worker writes the pages of the store's fresh memory, not the extension host (TapeArena).
+  const arena = new TapeArena(undefined, (memory) => receiver.prepareChunk(memory));
+  const store = new SpanStore({ maxSpans: settings.current.store.maxSpans, locator: indexer.locator, arena });
   const receiver = new ReceiverController(store, settings, logger);
   const decorations = new AnnotationDecorations(store, settings, logger, (document) => indexer.isCurrent(document));
   const locations = new LocationsView(store);

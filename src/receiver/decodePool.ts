@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../core/model/span';
 import type { SpanPack } from '../core/model/spanPack';
-import type { DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
+import type { ChunkTouch, DecodeJob, DecodeReply, PayloadEncoding } from './decodeProtocol';
 import { materializeBatch } from './tapePack';
 
 export type DecodeOutcome =
@@ -67,6 +67,7 @@ export class DecodePool {
   private nextId = 1;
   private closed = false;
   private consecutiveDeaths = 0;
+  private nextTouch = 0;
   private readonly script: string;
   private readonly size: number;
   private readonly maxQueuedJobs: number;
@@ -109,6 +110,19 @@ export class DecodePool {
       this.queuedBytes += job.body.byteLength;
       this.pump();
     });
+  }
+
+  /**
+   * Has a worker write the pages of fresh arena memory (a TapeArena's ChunkPreparer): an idle one if there is one.
+   * Nothing is lost if no worker runs: the arena's own writes fault the pages in instead.
+   */
+  prepareChunk(memory: SharedArrayBuffer): void {
+    const alive = this.slots.filter((slot) => slot.alive);
+    const slot = alive.find((candidate) => !candidate.current) ?? alive[this.nextTouch++ % Math.max(1, alive.length)];
+    if (slot && !this.closed) {
+      const message: ChunkTouch = { touch: memory };
+      slot.worker.postMessage(message);
+    }
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,14 @@ export interface DecodeJob {
   recycle?: ArrayBuffer[];
 }
 
+/** Fresh arena memory for the worker to write its pages in (touchChunkPages), so the main thread does not fault on them. */
+export interface ChunkTouch {
+  touch: SharedArrayBuffer;
+}
+
+/** What the pool sends a worker. */
+export type WorkerMessage = DecodeJob | ChunkTouch;
+
 /** `decode` → 400, `too-large` → 413. */
 export type DecodeFailureKind = 'decode' | 'too-large';
 

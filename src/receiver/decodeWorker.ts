@@ -2,13 +2,19 @@
 import { parentPort } from 'node:worker_threads';
 import { recycleTape } from '../core/otlp/spanTape';
 import { decodePayload } from './decodePayload';
-import type { DecodeJob } from './decodeProtocol';
+import { touchChunkPages } from '../core/model/tapeArena';
+import type { WorkerMessage } from './decodeProtocol';
 
 if (!parentPort) {
   throw new Error('decodeWorker must run in a worker thread');
 }
 const port = parentPort;
-port.on('message', (job: DecodeJob) => {
+port.on('message', (message: WorkerMessage) => {
+  if ('touch' in message) {
+    touchChunkPages(message.touch);
+    return;
+  }
+  const job = message;
   for (const tape of job.recycle ?? []) {
     recycleTape(tape);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TapeArena } from '../../../src/core/model/tapeArena';
+import { TapeArena, touchChunkPages } from '../../../src/core/model/tapeArena';
 
 function fill(arena: TapeArena, length: number, value: number): ReturnType<TapeArena['allocate']> {
   const region = arena.allocate(length);
@@ -58,6 +58,35 @@ describe('tape arena', () => {
     regions.forEach((region) => arena.free(region));
     // The last chunk is still the one being filled; of the five before it, two are kept.
     assert.deepEqual(arena.counters(), { chunksInUse: 1, spareChunks: 2, liveRegions: 0, bytes: 120 });
+  });
+
+  it('with a preparer, makes each new chunk a chunk ahead in shared memory and hands it over before using it', () => {
+    const prepared: SharedArrayBuffer[] = [];
+    const arena = new TapeArena(100, (memory) => prepared.push(memory));
+    const first = fill(arena, 60, 1);
+    // The first chunk is made when needed; the next one at the same time, and handed over.
+    assert.ok(first.data.buffer instanceof SharedArrayBuffer);
+    assert.equal(prepared.length, 1);
+    assert.notEqual(prepared[0], first.data.buffer);
+    assert.equal(arena.counters().bytes, 800);
+    const second = fill(arena, 60, 2);
+    assert.equal(second.data.buffer, prepared[0]);
+    assert.equal(prepared.length, 2);
+    // A reused chunk is not new: nothing more is made or handed over.
+    arena.free(first);
+    fill(arena, 60, 3);
+    assert.equal(prepared.length, 2);
+    assert.ok(first.data.subarray(0, 60).every((v) => v === 3));
+    assert.ok(second.data.subarray(0, 60).every((v) => v === 2));
+  });
+
+  it('touches every page of a chunk without changing anything written in it', () => {
+    const memory = new SharedArrayBuffer(4 * 4096 * 3);
+    const words = new Int32Array(memory);
+    for (let i = 0; i < words.length; i += 7) words[i] = i + 1;
+    const before = words.slice();
+    touchChunkPages(memory);
+    assert.deepEqual(words, before);
   });
 
   it('refuses to free a region twice or one from another arena, and bad lengths', () => {
