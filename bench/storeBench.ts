@@ -215,7 +215,7 @@ export async function runStoreBench(): Promise<BenchRow[]> {
     name: 'retained bytes/span, packed',
     value: packed.total,
     unit: 'B/span',
-    note: `batches held as the receiver delivers them (arena + one string per batch); of which heap ${packed.heap.toFixed(0)} B`,
+    note: `batches held as the receiver delivers them (tape, places and strings in the arena); of which heap ${packed.heap.toFixed(0)} B`,
   });
 
   const relocateStart = process.hrtime.bigint();

@@ -7,8 +7,8 @@ import type { TapeArena } from './tapeArena';
  *
  * Why: a store holding a million span objects makes V8 copy every new span through the young generation and mark
  * them all again and again; that garbage collection cost more than decoding. A store that keeps the pack instead
- * holds per batch one string and a region of recycled memory outside the heap, and the span objects delivered with
- * the batch die young.
+ * holds per batch a region of recycled memory outside the heap (numbers and strings) and a few small objects, and
+ * the span objects delivered with the batch die young.
  */
 export interface SpanPack {
   /** Spans in the batch. */

@@ -51,8 +51,8 @@ export interface StoreTotals {
  *
  * - Cost: `add` is O(batch) — statistics update incrementally, eviction pops from a FIFO of traces; only `relocate`,
  *   `clear`, `allStats` and `getTrace` walk more than the batch.
- * - Memory: a batch that comes with its `SpanPack` is held packed: its numbers in the store's `TapeArena` (recycled
- *   memory outside the JavaScript heap), its strings as one string, and nothing per span on the heap; a span is
+ * - Memory: a batch that comes with its `SpanPack` is held packed: its numbers and its strings in the store's
+ *   `TapeArena` (recycled memory outside the JavaScript heap), and nothing per span on the heap; a span is
  *   rebuilt when asked for (`getTrace`, `getSpan`, `relocate`). Other spans are kept by reference. No per-span
  *   location is kept: statistics are cumulative, not recomputed from retained spans.
  * - Statistics are cumulative over every span received since the last `clear`: evicting a trace does not reduce them.
