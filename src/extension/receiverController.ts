@@ -143,7 +143,6 @@ export class ReceiverController implements vscode.Disposable {
     return this.current.kind === 'running' || this.current.kind === 'starting';
   }
 
-  /** `host:port` while receiving, e.g. `127.0.0.1:4318` (IPv6 hosts in brackets); the owner's when shared. */
   /**
    * Has the decode worker write the pages of the store's fresh memory (TapeArena's ChunkPreparer), off the extension
    * host's thread; before the receiver first starts there is no worker, and the store's own writes fault them in.
@@ -152,6 +151,7 @@ export class ReceiverController implements vscode.Disposable {
     this.pool?.prepareChunk(memory);
   }
 
+  /** `host:port` while receiving, e.g. `127.0.0.1:4318` (IPv6 hosts in brackets); the owner's when shared. */
   get address(): string | undefined {
     const bound = this.receivingAddress();
     return bound && `${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
