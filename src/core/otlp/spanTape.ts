@@ -53,7 +53,14 @@ const float64 = new Float64Array(1);
 const halves = new Int32Array(float64.buffer);
 
 /** Reused between batches (a thread writes one tape at a time): only the finished part is copied out. */
-let scratch = new Int32Array(1 << 17);
+const SCRATCH_WORDS = 1 << 17;
+/**
+ * A scratch tape grown past this for one huge request is let go when the next tape starts, and a tape's memory this
+ * large is not kept for reuse: a thread should not hold the largest request it ever saw (1<<17 words hold about two
+ * 512-span batches of ~10 attributes).
+ */
+const MAX_REUSED_WORDS = 1 << 21;
+let scratch = new Int32Array(SCRATCH_WORDS);
 
 /*
  * Memory of finished tapes given back (recycleTape) once the receiving thread has kept them: a tape is
@@ -67,7 +74,7 @@ const TAPE_HEADROOM = 1.25;
 
 /** Gives the memory of a finished tape back to the thread that wrote it, for the next tape to be copied into. */
 export function recycleTape(buffer: ArrayBuffer): void {
-  if (spareTapes.length < MAX_SPARE_TAPES && buffer.byteLength > 0) {
+  if (spareTapes.length < MAX_SPARE_TAPES && buffer.byteLength > 0 && buffer.byteLength <= MAX_REUSED_WORDS * Int32Array.BYTES_PER_ELEMENT) {
     spareTapes.push(buffer);
   }
 }
@@ -93,13 +100,17 @@ const slotNumbers = new Int32Array(UTF8_CACHE_SLOTS);
 let lastGeneration = 0;
 
 export class TapeWriter {
-  private tape = scratch;
+  private tape: Int32Array;
   length = 0;
   private index: Map<string, number> | undefined;
   readonly strings: string[] = [];
   private readonly generation: number;
 
   constructor() {
+    if (scratch.length > MAX_REUSED_WORDS) {
+      scratch = new Int32Array(SCRATCH_WORDS);
+    }
+    this.tape = scratch;
     if (lastGeneration === 0x7fffffff) {
       slotGenerations.fill(0);
       lastGeneration = 0;

@@ -7,7 +7,7 @@ import { DecodePool } from '../../../src/receiver';
 import { decodePayload } from '../../../src/receiver/decodePayload';
 import { TapeArena } from '../../../src/core/model/tapeArena';
 import { materializeBatch } from '../../../src/receiver/tapePack';
-import { encodeSpans, recycleTape } from '../../../src/core/otlp/spanTape';
+import { encodeSpans, recycleTape, TapeWriter } from '../../../src/core/otlp/spanTape';
 import { generateSdkSpans } from '../otlp/sdkSpans';
 
 /** Through the tape and back, with the tape copied as postMessage would (strings and floats survive a clone). */
@@ -161,6 +161,20 @@ describe('span transfer tape', () => {
     const large = encodeSpans(many);
     assert.notEqual(large.tape.buffer, next.tape.buffer, 'too small: a new buffer');
     assert.deepStrictEqual(materializeBatch(structuredClone(large)).spans, many);
+  });
+
+  it('lets go of a scratch tape grown for one huge request when the next tape starts, and does not keep its memory', () => {
+    const huge = new TapeWriter();
+    for (let i = 0; i < (1 << 21) + 16; i++) huge.push(i & 0xffff);
+    assert.ok(huge.borrow().tape.buffer.byteLength > 4 << 21);
+    const hugeCopy = huge.finish();
+    const next = new TapeWriter();
+    next.push(7);
+    assert.equal(next.borrow().tape.buffer.byteLength, 4 << 17, 'back to the usual scratch size');
+    recycleTape(hugeCopy.tape.buffer as ArrayBuffer);
+    const after = new TapeWriter();
+    after.push(8);
+    assert.notEqual(after.finish().tape.buffer, hugeCopy.tape.buffer, 'a huge tape is not kept for reuse');
   });
 });
 
